@@ -43,6 +43,8 @@ export class SampleFileError extends StreamlabError {
 export class ConnectionError extends StreamlabError {
   /** The URL the failing connection used. */
   readonly url: string;
+  /** For a failed capture: the sample file that keeps every message received before the failure. */
+  sampleFile?: string;
   constructor(code: string, message: string, url: string, options?: { cause?: unknown }) {
     super(code, message, options);
     this.url = url;

@@ -7,7 +7,8 @@
  * `text`; nothing is guessed or defaulted.
  */
 import { DecodeError, excerpt } from "../errors";
-import type { RawAggTrade, RawDepthUpdate, RawLevel, RawMiniTicker, RawTicker, RawTrade } from "./raw";
+import { STREAM_FAMILIES } from "./endpoints";
+import type { RawAggTrade, RawBookTicker, RawDepthUpdate, RawKline, RawLevel, RawMarkPrice, RawMiniTicker, RawTicker, RawTrade } from "./raw";
 
 /** Which side the taker (the aggressor) was on. */
 export type TakerSide = "buy" | "sell";
@@ -102,8 +103,58 @@ export interface DepthUpdate {
   readonly asks: Level[];
 }
 
+/** A decoded `bookTicker`. */
+export interface BookTicker {
+  readonly kind: "bookTicker";
+  readonly eventTime: number;
+  readonly localTimestamp: number | null;
+  readonly symbol: string;
+  readonly updateId: number;
+  readonly transactionTime: number;
+  readonly bidPrice: number;
+  readonly bidQuantity: number;
+  readonly askPrice: number;
+  readonly askQuantity: number;
+}
+
+/** A decoded `markPriceUpdate`. */
+export interface MarkPrice {
+  readonly kind: "markPrice";
+  readonly eventTime: number;
+  readonly localTimestamp: number | null;
+  readonly symbol: string;
+  readonly markPrice: number;
+  readonly indexPrice: number;
+  readonly estimatedSettlePrice: number;
+  readonly fundingRate: number;
+  readonly nextFundingTime: number;
+}
+
+/** A decoded `kline`. */
+export interface Kline {
+  readonly kind: "kline";
+  readonly eventTime: number;
+  readonly localTimestamp: number | null;
+  readonly symbol: string;
+  readonly interval: string;
+  readonly openTime: number;
+  readonly closeTime: number;
+  readonly firstTradeId: number;
+  readonly lastTradeId: number;
+  readonly open: number;
+  readonly close: number;
+  readonly high: number;
+  readonly low: number;
+  readonly baseVolume: number;
+  readonly quoteVolume: number;
+  readonly takerBuyBaseVolume: number;
+  readonly takerBuyQuoteVolume: number;
+  readonly tradeCount: number;
+  readonly isClosed: boolean;
+}
+
 /** Any decoded record. */
-export type MarketRecord = Ticker | MiniTicker | Trade | AggTrade | DepthUpdate;
+export type MarketRecord = Ticker | MiniTicker | Trade | AggTrade | DepthUpdate | BookTicker | MarkPrice | Kline;
 
 function fail(code: string, field: string, value: unknown, expected: string, eventType: string): never {
   const text = excerpt(typeof value === "string" ? JSON.stringify(value) : JSON.stringify(value) ?? String(value));
@@ -270,6 +321,70 @@ export function decodeDepthUpdate(data: RawDepthUpdate | unknown, localTimestamp
   };
 }
 
+/** Decodes a `bookTicker` payload. */
+export function decodeBookTicker(data: RawBookTicker | unknown, localTimestamp: number | null = null): BookTicker {
+  const E = "bookTicker";
+  const r = asObject(data, E);
+  return {
+    kind: "bookTicker",
+    eventTime: integer(r, "E", E),
+    localTimestamp,
+    symbol: text(r, "s", E),
+    updateId: integer(r, "u", E),
+    transactionTime: integer(r, "T", E),
+    bidPrice: decimal(r, "b", E),
+    bidQuantity: decimal(r, "B", E),
+    askPrice: decimal(r, "a", E),
+    askQuantity: decimal(r, "A", E),
+  };
+}
+
+/** Decodes a `markPriceUpdate` payload. */
+export function decodeMarkPrice(data: RawMarkPrice | unknown, localTimestamp: number | null = null): MarkPrice {
+  const E = "markPriceUpdate";
+  const r = asObject(data, E);
+  return {
+    kind: "markPrice",
+    eventTime: integer(r, "E", E),
+    localTimestamp,
+    symbol: text(r, "s", E),
+    markPrice: decimal(r, "p", E),
+    indexPrice: decimal(r, "i", E),
+    estimatedSettlePrice: decimal(r, "P", E),
+    fundingRate: decimal(r, "r", E),
+    nextFundingTime: integer(r, "T", E),
+  };
+}
+
+/** Decodes a `kline` payload. */
+export function decodeKline(data: RawKline | unknown, localTimestamp: number | null = null): Kline {
+  const E = "kline";
+  const r = asObject(data, E);
+  if (typeof r.k !== "object" || r.k === null || Array.isArray(r.k)) fail("NOT_AN_OBJECT", "k", r.k, "a kline object", E);
+  const k = r.k as Record<string, unknown>;
+  return {
+    kind: "kline",
+    eventTime: integer(r, "E", E),
+    localTimestamp,
+    symbol: text(r, "s", E),
+    interval: text(k, "i", E),
+    openTime: integer(k, "t", E),
+    closeTime: integer(k, "T", E),
+    firstTradeId: integer(k, "f", E),
+    lastTradeId: integer(k, "L", E),
+    open: decimal(k, "o", E),
+    close: decimal(k, "c", E),
+    high: decimal(k, "h", E),
+    low: decimal(k, "l", E),
+    baseVolume: decimal(k, "v", E),
+    quoteVolume: decimal(k, "q", E),
+    takerBuyBaseVolume: decimal(k, "V", E),
+    takerBuyQuoteVolume: decimal(k, "Q", E),
+    tradeCount: integer(k, "n", E),
+    isClosed: bool(k, "x", E),
+  };
+}
+
 /** Parses the levels of a REST depth snapshot (`bids` or `asks`). */
 export function decodeLevels(raw: readonly RawLevel[] | unknown, field = "bids"): Level[] {
   return levels({ [field]: raw }, field, "depth snapshot");
@@ -284,15 +399,14 @@ export const DECODERS: Readonly<Record<string, Decoder>> = {
   miniTicker: decodeMiniTicker,
   depth: decodeDepthUpdate,
   aggTrade: decodeAggTrade,
+  bookTicker: decodeBookTicker,
+  markPrice: decodeMarkPrice,
+  kline: decodeKline,
 };
 
-const DECODERS_BY_EVENT: Readonly<Record<string, Decoder>> = {
-  "24hrTicker": decodeTicker,
-  trade: decodeTrade,
-  "24hrMiniTicker": decodeMiniTicker,
-  depthUpdate: decodeDepthUpdate,
-  aggTrade: decodeAggTrade,
-};
+const DECODERS_BY_EVENT: Readonly<Record<string, Decoder>> = Object.fromEntries(
+  STREAM_FAMILIES.map((family) => [family.eventType, DECODERS[family.type]]),
+);
 
 /**
  * Decodes any supported payload by its `e` field.

@@ -23,6 +23,8 @@ export interface StreamFamily {
   readonly route: Route;
   /** Allowed endings after the type, `""` meaning none (e.g. depth: `"@100ms"`). */
   readonly suffixes: readonly string[];
+  /** For types with a parameter in the name (`kline_1m`): the pattern of the whole type part. */
+  readonly typePattern?: RegExp;
   /** Push interval in ms for the default suffix; `null` when it pushes on every event. */
   readonly intervalMs: number | null;
   /** True when silence is normal (e.g. no liquidations); false when silence means a wrong route. */
@@ -99,17 +101,51 @@ export const STREAM_FAMILIES: readonly StreamFamily[] = [
     title: "Aggregate trades",
     docUrl: `${DOCS}/Aggregate-Trade-Streams`,
   },
+  {
+    type: "bookTicker",
+    eventType: "bookTicker",
+    route: "public",
+    suffixes: [""],
+    intervalMs: null,
+    mayBeSilent: false,
+    sequence: "bookUpdateId",
+    title: "Best bid and ask",
+    docUrl: `${DOCS}/Individual-Symbol-Book-Ticker-Streams`,
+  },
+  {
+    type: "markPrice",
+    eventType: "markPriceUpdate",
+    route: "market",
+    suffixes: ["", "@1s"],
+    intervalMs: 3000,
+    mayBeSilent: false,
+    sequence: null,
+    title: "Mark price and funding rate",
+    docUrl: `${DOCS}/Mark-Price-Stream`,
+  },
+  {
+    type: "kline",
+    eventType: "kline",
+    route: "market",
+    suffixes: [""],
+    typePattern: /^kline_(1m|3m|5m|15m|30m|1h|2h|4h|6h|8h|12h|1d|3d|1w|1M)$/,
+    intervalMs: 250,
+    mayBeSilent: false,
+    sequence: null,
+    title: "Klines (candlesticks)",
+    docUrl: `${DOCS}/Kline-Candlestick-Streams`,
+  },
 ];
 
-/** The stream types users may ask for, in the seed's order. */
-export const STREAM_TYPES: readonly string[] = STREAM_FAMILIES.map((family) => family.type);
+/** The stream types users may ask for, in the seed's order (`kline` is written `kline_<interval>`). */
+export const STREAM_TYPES: readonly string[] = STREAM_FAMILIES.map((family) => (family.typePattern ? `${family.type}_<interval>` : family.type));
 
-const familiesByType = new Map(STREAM_FAMILIES.map((family) => [family.type, family]));
+const familiesByType = new Map(STREAM_FAMILIES.filter((family) => !family.typePattern).map((family) => [family.type, family]));
 const familiesByEventType = new Map(STREAM_FAMILIES.map((family) => [family.eventType, family]));
 
 /** The family of a type name such as `"trade"`; throws a sentence listing the known types. */
 export function getStreamFamily(type: string): StreamFamily {
-  const family = familiesByType.get(type);
+  const family = familiesByType.get(type) ?? STREAM_FAMILIES.find((candidate) => candidate.typePattern?.test(type));
   if (!family) {
     throw new InvalidArgumentError(
       "UNKNOWN_STREAM_TYPE",

@@ -136,6 +136,94 @@ export interface RawDepthUpdate {
   a: RawLevel[];
 }
 
+/** `<symbol>@bookTicker`, real time: best bid and ask. */
+export interface RawBookTicker {
+  /** Event type, always `"bookTicker"`. */
+  e: "bookTicker";
+  /** Order-book update id (matches a depth event's `u`). */
+  u: number;
+  /** Event time (ms). */
+  E: number;
+  /** Transaction time (ms). */
+  T: number;
+  /** Symbol, upper-case. */
+  s: string;
+  /** Best bid price. */
+  b: string;
+  /** Best bid quantity. */
+  B: string;
+  /** Best ask price. */
+  a: string;
+  /** Best ask quantity. */
+  A: string;
+}
+
+/** `<symbol>@markPrice[@1s]`, every 3 s or 1 s: mark price and funding. */
+export interface RawMarkPrice {
+  /** Event type, always `"markPriceUpdate"`. */
+  e: "markPriceUpdate";
+  /** Event time (ms). */
+  E: number;
+  /** Symbol, upper-case. */
+  s: string;
+  /** Mark price. */
+  p: string;
+  /** Index price. */
+  i: string;
+  /** Estimated settle price (only useful in the last hour before settlement). */
+  P: string;
+  /** Funding rate. */
+  r: string;
+  /** Next funding time (ms). */
+  T: number;
+}
+
+/** `<symbol>@kline_<interval>`, every 250 ms: the current candlestick. */
+export interface RawKline {
+  /** Event type, always `"kline"`. */
+  e: "kline";
+  /** Event time (ms). */
+  E: number;
+  /** Symbol, upper-case. */
+  s: string;
+  k: {
+    /** Kline start time (ms). */
+    t: number;
+    /** Kline close time (ms). */
+    T: number;
+    /** Symbol. */
+    s: string;
+    /** Interval, e.g. "1m". */
+    i: string;
+    /** First trade id. */
+    f: number;
+    /** Last trade id. */
+    L: number;
+    /** Open price. */
+    o: string;
+    /** Close price. */
+    c: string;
+    /** High price. */
+    h: string;
+    /** Low price. */
+    l: string;
+    /** Base asset volume. */
+    v: string;
+    /** Number of trades. */
+    n: number;
+    /** Is this kline closed? */
+    x: boolean;
+    /** Quote asset volume. */
+    q: string;
+    /** Taker buy base asset volume. */
+    V: string;
+    /** Taker buy quote asset volume. */
+    Q: string;
+    /** Ignore. */
+    B: string;
+  };
+}
+
 /** `GET /fapi/v1/depth` response body. */
 export interface RawDepthSnapshot {
   /** Update id of the book at the snapshot. */
@@ -151,7 +239,7 @@ export interface RawDepthSnapshot {
 }
 
 /** Any payload of the supported families. */
-export type RawPayload = RawTicker | RawMiniTicker | RawTrade | RawAggTrade | RawDepthUpdate;
+export type RawPayload = RawTicker | RawMiniTicker | RawTrade | RawAggTrade | RawDepthUpdate | RawBookTicker | RawMarkPrice | RawKline;
 
 /** A combined-stream frame: `{"stream": "<name>", "data": <payload>}`. */
 export interface RawCombinedFrame<T = unknown> {

@@ -32,11 +32,9 @@ interface ChainState {
   lastAux: number;
 }
 
-const KIND_BY_EVENT: Record<string, SequenceKind> = { bookTicker: "bookUpdateId" };
-
 function sequenceKindOf(eventType: unknown): SequenceKind | null {
   if (typeof eventType !== "string") return null;
-  return findFamilyByEventType(eventType)?.sequence ?? KIND_BY_EVENT[eventType] ?? null;
+  return findFamilyByEventType(eventType)?.sequence ?? null;
 }
 
 /**

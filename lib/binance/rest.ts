@@ -1,0 +1,47 @@
+/**
+ * Binance USDⓈ-M REST calls the workspace needs: the order-book snapshot.
+ */
+import { ConnectionError } from "../errors";
+import { depthSnapshotUrl } from "./endpoints";
+import type { RawDepthSnapshot } from "./raw";
+
+/** Limits Binance accepts for `GET /fapi/v1/depth`. */
+export const DEPTH_SNAPSHOT_LIMITS = [5, 10, 20, 50, 100, 500, 1000] as const;
+
+/**
+ * Fetches `GET /fapi/v1/depth?symbol=&limit=`. Rejects with a `ConnectionError` that names the
+ * URL: `RATE_LIMITED` for 429 (with Retry-After) and 418 (IP ban), `HTTP_ERROR` with Binance's
+ * message for other statuses, `INVALID_RESPONSE` for a body that is not a depth snapshot.
+ * @example const book = await fetchDepthSnapshot("https://fapi.binance.com", "BTCUSDT", 1000);
+ */
+export async function fetchDepthSnapshot(restBaseUrl: string, symbol: string, limit = 1000, timeoutMs = 10_000): Promise<RawDepthSnapshot> {
+  const url = depthSnapshotUrl(restBaseUrl, symbol, limit);
+  let response: Response;
+  try {
+    response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+  } catch (error) {
+    throw new ConnectionError("CONNECT_FAILED", `Cannot fetch ${url}: ${(error as Error).message}.`, url, { cause: error });
+  }
+  const body = await response.text();
+  if (response.status === 429 || response.status === 418) {
+    const retryAfter = response.headers.get("retry-after");
+    throw new ConnectionError(
+      "RATE_LIMITED",
+      `${url} answered HTTP ${response.status} (${response.status === 418 ? "IP banned" : "too many requests"})${retryAfter ? `; retry after ${retryAfter} s` : ""}: back off.`,
+      url,
+    );
+  }
+  if (!response.ok) {
+    throw new ConnectionError("HTTP_ERROR", `${url} answered HTTP ${response.status}: ${body.slice(0, 200)}.`, url);
+  }
+  let value: RawDepthSnapshot;
+  try {
+    value = JSON.parse(body) as RawDepthSnapshot;
+  } catch {
+    throw new ConnectionError("INVALID_RESPONSE", `${url} answered with a body that is not JSON: ${body.slice(0, 200)}.`, url);
+  }
+  if (typeof value?.lastUpdateId !== "number" || !Array.isArray(value.bids) || !Array.isArray(value.asks)) {
+    throw new ConnectionError("INVALID_RESPONSE", `${url} answered without lastUpdateId, bids and asks: ${body.slice(0, 200)}.`, url);
+  }
+  return value;
+}

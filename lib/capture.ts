@@ -1,0 +1,403 @@
+/**
+ * Capturing: `capture(...)` opens one combined-stream connection per route (`/public`,
+ * `/market`), journals every frame to disk as it arrives (raw text plus receive time, no
+ * parsing), watches for silent streams, reconnects after drops, fetches REST depth snapshots
+ * for depth streams, and ends in a sample file written with one atomic rename.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { ConnectionError, InvalidArgumentError, StreamlabError, excerpt } from "./errors";
+import {
+  type Route,
+  buildStreamNames,
+  combinedStreamUrl,
+  groupStreamsByRoute,
+  parseStreamName,
+  resolveEndpoints,
+} from "./binance/endpoints";
+import { fetchDepthSnapshot } from "./binance/rest";
+import { StreamConnection, nowMs } from "./connection";
+import { JournalWriter, peekStreamName } from "./journal";
+import { DEFAULT_CAPTURE_DIR, finishJournal, loadSample, sampleFileName } from "./samples";
+import { LIBRARY, type CaptureEvent, type Sample, type SampleSource, type StoredMessage } from "./sample-format";
+
+/** What `capture` reports while it runs. */
+export interface CaptureProgress {
+  /** Messages stored so far, per stream. */
+  readonly counts: Readonly<Record<string, number>>;
+  readonly total: number;
+  readonly elapsedMs: number;
+  /** Streams that have all they need (count reached, or gone idle). */
+  readonly doneStreams: readonly string[];
+  /** The journal being written. */
+  readonly journalFile: string;
+}
+
+/** Options of `capture`. */
+export interface CaptureOptions {
+  /** Symbols such as `["BTCUSDT"]`; combined with `types`. */
+  symbols?: readonly string[];
+  /** Stream types such as `["trade", "depth@100ms"]`; combined with `symbols`. */
+  types?: readonly string[];
+  /** Stream names such as `["btcusdt@trade"]`, instead of symbols × types. */
+  streams?: readonly string[];
+  /** Stop each stream after this many messages. */
+  count?: number;
+  /** Stop after this long. At least one of `count` and `durationMs` is needed. */
+  durationMs?: number;
+  /** Stops the capture early; what was received is kept. */
+  signal?: AbortSignal;
+  /** Called at most every `progressIntervalMs` and once at the end. */
+  onProgress?: (progress: CaptureProgress) => void;
+  progressIntervalMs?: number;
+  /** Websocket base (scheme, host, port). Default `STREAMLAB_WS_URL` or Binance. */
+  wsBaseUrl?: string;
+  /** REST base. Default `STREAMLAB_REST_URL`, else Binance (or the websocket host for a local server). */
+  restBaseUrl?: string;
+  /** Folder for the journal and the sample. Default `data/captures`. */
+  outDir?: string;
+  /** File name without extension. Default from symbols, types and start time. */
+  name?: string;
+  /** A stream that sends nothing this long after connecting is an error (wrong route). Default 10 000 ms. */
+  silenceTimeoutMs?: number;
+  /** A stream that sent before and then nothing for this long is considered finished. Default 30 000 ms. */
+  idleTimeoutMs?: number;
+  connectTimeoutMs?: number;
+  /** Reconnect attempts after a dropped connection. Default 5. */
+  maxReconnects?: number;
+  /** Fetch a REST depth snapshot (`limit`) per depth symbol; `false` to skip. Default 1000. */
+  depthSnapshotLimit?: number | false;
+  /** Recorded as the sample's source kind. Default `live` for Binance hosts, else `replay`. */
+  sourceKind?: SampleSource["kind"];
+}
+
+/** What `capture` resolves with. */
+export interface CaptureResult {
+  /** The sample file written. */
+  readonly file: string;
+  /** The sample as stored, messages in arrival order. */
+  readonly sample: Sample;
+  readonly messages: readonly StoredMessage[];
+}
+
+function resolveStreams(options: CaptureOptions): string[] {
+  if (options.streams && options.streams.length > 0) {
+    if (options.symbols?.length || options.types?.length) {
+      throw new InvalidArgumentError("CONFLICTING_OPTIONS", "Give either streams or symbols with types, not both.");
+    }
+    const names = [...new Set(options.streams)];
+    names.forEach((name) => parseStreamName(name));
+    return names;
+  }
+  return buildStreamNames(options.symbols ?? [], options.types ?? []);
+}
+
+function checkPositive(value: number | undefined, what: string): void {
+  if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
+    throw new InvalidArgumentError("INVALID_OPTION", `Invalid ${what} ${JSON.stringify(value)}: expected a positive number.`);
+  }
+}
+
+/**
+ * Captures messages from Binance (or any server speaking its protocol) into a sample file.
+ * Resolves when every stream has `count` messages, `durationMs` has passed, or `signal` aborts.
+ * Rejects with a `ConnectionError` for refused connections, server errors and silent streams;
+ * everything received before a failure is still saved, in `error.sampleFile`.
+ * @example const { sample } = await capture({ symbols: ["BTCUSDT"], types: ["trade", "depth"], count: 100 });
+ */
+export function capture(options: CaptureOptions): Promise<CaptureResult> {
+  const streams = resolveStreams(options);
+  checkPositive(options.count, "count");
+  checkPositive(options.durationMs, "durationMs");
+  if (options.count === undefined && options.durationMs === undefined) {
+    throw new InvalidArgumentError("MISSING_LIMIT", "A capture needs a count (messages per stream) or a durationMs, or both.");
+  }
+  if (options.count !== undefined && !Number.isInteger(options.count)) {
+    throw new InvalidArgumentError("INVALID_OPTION", `Invalid count ${options.count}: expected a whole number.`);
+  }
+  const endpoints = resolveEndpoints({ wsBaseUrl: options.wsBaseUrl, restBaseUrl: options.restBaseUrl });
+  const session = new CaptureSession(streams, endpoints.wsBaseUrl, endpoints.restBaseUrl, options);
+  return session.run();
+}
+
+class CaptureSession {
+  private readonly counts: Record<string, number> = {};
+  private readonly lastAt = new Map<string, number>();
+  private readonly done = new Set<string>();
+  private readonly discarded = new Map<string, number>();
+  private readonly unexpected = new Map<string, number>();
+  private readonly connections = new Map<Route, StreamConnection>();
+  private readonly openedAt = new Map<Route, number>();
+  private readonly reconnects = new Map<Route, number>();
+  private readonly snapshotRequested = new Set<string>();
+  private readonly pendingSnapshots = new Set<Promise<void>>();
+  private readonly groups: Map<Route, string[]>;
+  private readonly startedAt = nowMs();
+  private readonly journal: JournalWriter;
+  private readonly urls: string[] = [];
+  private total = 0;
+  private finished = false;
+  /** Set when the capture starts ending: later frames are counted, not kept. */
+  private ending = false;
+  private timers: NodeJS.Timeout[] = [];
+  private lastProgressAt = 0;
+  private settle!: { resolve(result: CaptureResult): void; reject(error: Error): void };
+
+  constructor(
+    private readonly streams: string[],
+    private readonly wsBaseUrl: string,
+    private readonly restBaseUrl: string,
+    private readonly options: CaptureOptions,
+  ) {
+    this.groups = groupStreamsByRoute(streams);
+    for (const stream of streams) this.counts[stream] = 0;
+    const symbols = [...new Set(streams.map((stream) => parseStreamName(stream).symbol))];
+    const outDir = options.outDir ?? DEFAULT_CAPTURE_DIR;
+    const name = options.name ?? sampleFileName(symbols, streams, new Date());
+    if (name !== path.basename(name) || name.startsWith(".")) {
+      throw new InvalidArgumentError("UNSAFE_FILE_NAME", `Unsafe sample name ${JSON.stringify(name)}: expected a plain file name.`);
+    }
+    const isBinance = /binance(future)?\.com$/.test(new URL(wsBaseUrl).hostname);
+    this.journal = JournalWriter.create(outDir, name, {
+      library: LIBRARY,
+      source: { kind: options.sourceKind ?? (isBinance ? "live" : "replay"), wsBaseUrl, restBaseUrl, urls: this.urls },
+      symbols,
+      streams,
+      startedAt: new Date().toISOString(),
+    });
+  }
+
+  run(): Promise<CaptureResult> {
+    return new Promise<CaptureResult>((resolve, reject) => {
+      this.settle = { resolve, reject };
+      const { signal } = this.options;
+      if (signal) {
+        if (signal.aborted) return void this.finish("stopped by the caller before it began");
+        signal.addEventListener("abort", () => this.finish("stopped by the caller"), { once: true });
+      }
+      if (this.options.durationMs !== undefined) {
+        this.timers.push(setTimeout(() => this.finish(`duration of ${this.options.durationMs} ms reached`), this.options.durationMs));
+      }
+      this.timers.push(setInterval(() => this.checkSilence(), 250));
+      for (const route of this.groups.keys()) void this.connect(route);
+    });
+  }
+
+  private event(kind: CaptureEvent["kind"], fields: Omit<CaptureEvent, "kind" | "localTimestamp"> = {}): void {
+    if (this.finished) return;
+    this.journal.appendEvent({ localTimestamp: nowMs(), kind, ...fields });
+  }
+
+  private async connect(route: Route): Promise<void> {
+    const pending = (this.groups.get(route) ?? []).filter((stream) => !this.done.has(stream));
+    if (pending.length === 0 || this.finished) return;
+    const url = combinedStreamUrl(this.wsBaseUrl, route, pending);
+    this.urls.push(url);
+    try {
+      const connection = await StreamConnection.open(
+        url,
+        {
+          onFrame: (text, localTimestamp) => this.receive(text, localTimestamp, url),
+          onUnexpectedClose: (code, reason) => this.handleClose(route, url, code, reason),
+          onError: (error) => this.event("error", { url, detail: error.message }),
+        },
+        { connectTimeoutMs: this.options.connectTimeoutMs },
+      );
+      if (this.finished) {
+        await connection.close();
+        return;
+      }
+      this.connections.set(route, connection);
+      this.openedAt.set(route, nowMs());
+      this.event("open", { url });
+    } catch (error) {
+      const attempts = this.reconnects.get(route) ?? 0;
+      if (attempts > 0 && attempts < (this.options.maxReconnects ?? 5)) {
+        this.event("error", { url, detail: (error as Error).message });
+        this.scheduleReconnect(route);
+      } else {
+        this.fail(error as Error);
+      }
+    }
+  }
+
+  private handleClose(route: Route, url: string, code: number, reason: string): void {
+    this.connections.delete(route);
+    if (this.finished) return;
+    this.event("close", { url, detail: `Connection closed by the server (code ${code}${reason ? `, "${reason}"` : ""}); messages sent meanwhile are lost and show as gaps.` });
+    const attempts = this.reconnects.get(route) ?? 0;
+    if (attempts >= (this.options.maxReconnects ?? 5)) {
+      this.fail(new ConnectionError("CONNECTION_LOST", `Connection to ${url} closed (code ${code}) and ${attempts} reconnects did not bring it back.`, url));
+      return;
+    }
+    this.scheduleReconnect(route);
+  }
+
+  private scheduleReconnect(route: Route): void {
+    const attempts = (this.reconnects.get(route) ?? 0) + 1;
+    this.reconnects.set(route, attempts);
+    const delayMs = Math.min(250 * 2 ** (attempts - 1), 5000);
+    this.timers.push(
+      setTimeout(() => {
+        this.event("reconnect", { detail: `Reconnect attempt ${attempts} to /${route}.` });
+        void this.connect(route);
+      }, delayMs),
+    );
+  }
+
+  private receive(text: string, localTimestamp: number, url: string): void {
+    if (this.finished) return;
+    const stream = peekStreamName(text);
+    if (this.ending && stream !== null) {
+      this.discarded.set(stream, (this.discarded.get(stream) ?? 0) + 1);
+      return;
+    }
+    if (stream === null) return this.receiveOther(text, url);
+    const count = this.counts[stream];
+    if (count === undefined) {
+      this.unexpected.set(stream, (this.unexpected.get(stream) ?? 0) + 1);
+      return;
+    }
+    if (this.done.has(stream)) {
+      this.discarded.set(stream, (this.discarded.get(stream) ?? 0) + 1);
+      return;
+    }
+    this.journal.appendFrame(text, localTimestamp);
+    this.counts[stream] = count + 1;
+    this.total++;
+    this.lastAt.set(stream, localTimestamp);
+    if (count + 1 === 2 && this.options.depthSnapshotLimit !== false) this.maybeFetchSnapshot(stream);
+    if (this.options.count !== undefined && count + 1 >= this.options.count) {
+      this.done.add(stream);
+      if (this.done.size === this.streams.length) return this.finish(`${this.options.count} messages per stream received`);
+    }
+    this.reportProgress(false);
+  }
+
+  /** A frame that is not a combined-stream message: a server error, an unmatched reply, or garbage. */
+  private receiveOther(text: string, url: string): void {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      this.event("malformed-frame", { url, detail: `Not JSON: ${excerpt(text)}` });
+      return;
+    }
+    const reply = value as { code?: unknown; msg?: unknown; id?: unknown; result?: unknown };
+    if (reply !== null && typeof reply === "object" && reply.code !== undefined && reply.msg !== undefined) {
+      this.event("server-error", { url, detail: excerpt(text) });
+      this.fail(new ConnectionError("SERVER_ERROR", `The server at ${url} sent error ${String(reply.code)}: ${String(reply.msg)}.`, url));
+      return;
+    }
+    if (reply !== null && typeof reply === "object" && "id" in reply && "result" in reply) return; // a reply nobody waits for
+    this.event("malformed-frame", { url, detail: `Not a combined-stream message: ${excerpt(text)}` });
+  }
+
+  private maybeFetchSnapshot(stream: string): void {
+    const parsed = parseStreamName(stream);
+    if (parsed.type !== "depth" || this.snapshotRequested.has(parsed.symbol)) return;
+    this.snapshotRequested.add(parsed.symbol);
+    const limit = this.options.depthSnapshotLimit === undefined ? 1000 : this.options.depthSnapshotLimit;
+    if (limit === false) return;
+    const task = fetchDepthSnapshot(this.restBaseUrl, parsed.symbol, limit)
+      .then((response) => {
+        if (!this.finished) this.journal.appendSnapshot({ localTimestamp: nowMs(), symbol: parsed.symbol, limit, response });
+      })
+      .catch((error: Error) => this.event("error", { detail: `Depth snapshot for ${parsed.symbol} failed: ${error.message}` }))
+      .finally(() => this.pendingSnapshots.delete(task));
+    this.pendingSnapshots.add(task);
+  }
+
+  private checkSilence(): void {
+    const now = nowMs();
+    const silenceMs = this.options.silenceTimeoutMs ?? 10_000;
+    const idleMs = this.options.idleTimeoutMs ?? 30_000;
+    for (const [route, group] of this.groups) {
+      const openedAt = this.openedAt.get(route);
+      if (openedAt === undefined || !this.connections.has(route)) continue;
+      for (const stream of group) {
+        if (this.done.has(stream)) continue;
+        const last = this.lastAt.get(stream);
+        if (last === undefined) {
+          if (now - openedAt > silenceMs && !parseStreamName(stream).family.mayBeSilent) {
+            const url = this.connections.get(route)?.url ?? "";
+            this.event("silent", { url, stream });
+            this.fail(
+              new ConnectionError(
+                "SILENT_STREAM",
+                `Stream "${stream}" sent nothing within ${silenceMs} ms on ${url}: the server accepted the connection but sends no data, ` +
+                  `which is how Binance answers a stream on the wrong route (/public vs /market) or a retired path.`,
+                url,
+              ),
+            );
+            return;
+          }
+        } else if (now - last > idleMs) {
+          this.event("silent", { stream, detail: `No message for ${idleMs} ms after ${this.counts[stream]} messages; stopped waiting for this stream.` });
+          this.done.add(stream);
+        }
+      }
+    }
+    if (this.done.size === this.streams.length) this.finish("every stream finished or went idle");
+    else this.reportProgress(false);
+  }
+
+  private reportProgress(final: boolean): void {
+    const { onProgress } = this.options;
+    if (!onProgress) return;
+    const now = nowMs();
+    if (!final && now - this.lastProgressAt < (this.options.progressIntervalMs ?? 250)) return;
+    this.lastProgressAt = now;
+    this.journal.flush();
+    onProgress({ counts: { ...this.counts }, total: this.total, elapsedMs: now - this.startedAt, doneStreams: [...this.done], journalFile: this.journal.file });
+  }
+
+  private summarizeDropped(): void {
+    for (const [stream, n] of this.discarded) {
+      this.event("stopped", { stream, detail: `${n} message(s) of ${stream} arrived after the capture had what it asked for and were not kept.` });
+    }
+    for (const [stream, n] of this.unexpected) {
+      this.event("malformed-frame", { stream, detail: `${n} message(s) of ${stream}, a stream that was not requested, were not kept.` });
+    }
+  }
+
+  private async end(reason: string, error: Error | null): Promise<void> {
+    if (this.ending) return;
+    this.ending = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers = [];
+    if (error === null) await Promise.race([Promise.all([...this.pendingSnapshots]), new Promise((r) => setTimeout(r, 2000))]);
+    this.summarizeDropped();
+    this.event("stopped", { detail: error ? `Failed: ${error.message}` : `Finished: ${reason}.` });
+    this.finished = true;
+    this.reportProgress(true);
+    await Promise.all([...this.connections.values()].map((connection) => connection.close()));
+    this.journal.close();
+    if (error && this.total === 0) {
+      fs.unlinkSync(this.journal.file); // nothing was received: no empty sample left behind
+      this.settle.reject(error);
+      return;
+    }
+    const file = finishJournal(this.journal.file, { complete: error === null });
+    if (error) {
+      if (error instanceof ConnectionError) error.sampleFile = file;
+      this.settle.reject(error);
+      return;
+    }
+    const sample = loadSample(file);
+    this.settle.resolve({ file, sample, messages: sample.messages });
+  }
+
+  private finish(reason: string): void {
+    this.end(reason, null).catch((error: Error) => this.settle.reject(error));
+  }
+
+  private fail(error: Error): void {
+    this.end("failed", error).catch((inner: Error) => this.settle.reject(inner));
+  }
+}
+
+/** Whether an error means the network or host cannot be reached (as opposed to a bad request). */
+export function isUnreachableError(error: unknown): boolean {
+  return error instanceof StreamlabError && (error.code === "CONNECT_FAILED" || error.code === "SILENT_STREAM");
+}

@@ -1,0 +1,181 @@
+/**
+ * What a notebook's capture cell calls: capture fresh messages from the chosen source, save
+ * them as a new sample under data/captures, and say in one line which data the notebook shows.
+ *
+ * Sources: `live` (Binance; when it cannot be reached, the newest saved sample with the same
+ * streams, else the bundled recordings), `replay` (the bundled recordings served by a local
+ * replay server, captured like live data), `bundled` (the recordings read directly).
+ * The default is `STREAMLAB_SOURCE`, else `live`.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { InvalidArgumentError } from "./errors";
+import { buildStreamNames } from "./binance/endpoints";
+import { capture, isUnreachableError } from "./capture";
+import { DEFAULT_CAPTURE_DIR, listSamples, loadSample } from "./samples";
+import type { Sample, StoredMessage } from "./sample-format";
+
+/** Where the bundled real recordings live. */
+export const BUNDLED_DIR = path.join(__dirname, "..", "data", "bundled");
+
+/** Environment variable that picks the notebooks' data source. */
+export const SOURCE_ENV = "STREAMLAB_SOURCE";
+
+/** A data source for notebooks. */
+export type DataSource = "live" | "replay" | "bundled";
+
+/** The settings cell of a notebook. */
+export interface NotebookSettings {
+  symbol: string;
+  /** Stream types, e.g. `["trade"]` or `["depth@0ms"]`. */
+  types: readonly string[];
+  /** Messages per stream. */
+  count?: number;
+  durationMs?: number;
+  /** Default: `STREAMLAB_SOURCE`, else `live`. */
+  source?: DataSource;
+  /** Where new samples go. Default data/captures. */
+  outDir?: string;
+}
+
+/** What the capture cell hands to the rest of the notebook. */
+export interface NotebookData {
+  readonly sample: Sample;
+  /** The sample file the notebook reads. */
+  readonly file: string;
+  /** Which source the data really came from (after any fallback). */
+  readonly source: DataSource | "saved";
+  /** One line for the reader: source, symbol, streams, count, time range. */
+  readonly description: string;
+  /** When live was asked for but could not be reached: why. */
+  readonly fallbackReason: string | null;
+  /** For replays: the bundled recordings behind the replay (their own receive times are real). */
+  readonly recordings: readonly Sample[];
+}
+
+/**
+ * The bundled recordings, in the order a replay prefers them: the seed notebook's samples first
+ * (so `btcusdt@trade` replays the seed's 20 trades), then the longer recordings.
+ */
+export function bundledRecordingFiles(dir: string = BUNDLED_DIR): string[] {
+  const entries = fs.readdirSync(dir).filter((entry) => /\.(json|jsonl|jsonl\.gz)$/.test(entry));
+  const rank = (entry: string) => (entry.endsWith(".json") ? 0 : 1);
+  return entries.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b)).map((entry) => path.join(dir, entry));
+}
+
+function resolveSource(source: DataSource | undefined): DataSource {
+  const value = source ?? (process.env[SOURCE_ENV] as DataSource | undefined) ?? "live";
+  if (value !== "live" && value !== "replay" && value !== "bundled") {
+    throw new InvalidArgumentError("INVALID_SOURCE", `Invalid data source ${JSON.stringify(value)} (from ${source ? "settings" : SOURCE_ENV}): expected live, replay or bundled.`);
+  }
+  return value;
+}
+
+function formatTime(ms: number | null): string {
+  return ms === null ? "?" : new Date(ms).toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC");
+}
+
+/** One line that says which data a notebook shows. */
+export function describeSample(sample: Sample, source: string): string {
+  const streams = Object.entries(sample.countsByStream).map(([stream, n]) => `${stream} ×${n}`).join(", ");
+  return `Data: ${source}; ${sample.symbols.join(", ")}; ${streams || "no messages"}; event time ${formatTime(sample.firstEventTime)} → ${formatTime(sample.lastEventTime)}.`;
+}
+
+/** The first `count` messages of each wanted stream from recordings, in their recorded order. */
+function selectFromRecordings(recordings: readonly Sample[], streams: readonly string[], count: number | undefined): StoredMessage[] {
+  const messages: StoredMessage[] = [];
+  for (const stream of streams) {
+    const recording = recordings.find((sample) => (sample.countsByStream[stream] ?? 0) > 0);
+    if (!recording) continue;
+    const picked = recording.messages.filter((message) => message.stream === stream);
+    messages.push(...(count === undefined ? picked : picked.slice(0, count)));
+  }
+  return messages;
+}
+
+function bundledSample(streams: readonly string[], count: number | undefined): { sample: Sample; recordings: Sample[]; file: string } {
+  const recordings = bundledRecordingFiles().map((file) => loadSample(file));
+  const messages = selectFromRecordings(recordings, streams, count);
+  if (messages.length === 0) {
+    throw new InvalidArgumentError("NO_BUNDLED_DATA", `The bundled recordings hold none of ${streams.join(", ")}: try BTCUSDT (or a symbol listed in data/README.md).`);
+  }
+  const used = recordings.filter((sample) => streams.some((stream) => (sample.countsByStream[stream] ?? 0) > 0));
+  const counts: Record<string, number> = {};
+  for (const message of messages) counts[message.stream] = (counts[message.stream] ?? 0) + 1;
+  const base = used[0];
+  const sample: Sample = {
+    ...base,
+    source: { kind: "recording", file: used.map((s) => path.basename(s.file ?? "")).join(", ") },
+    streams: Object.keys(counts),
+    count: messages.length,
+    countsByStream: counts,
+    firstEventTime: Math.min(...used.map((s) => s.firstEventTime ?? Infinity)),
+    lastEventTime: Math.max(...used.map((s) => s.lastEventTime ?? -Infinity)),
+    messages,
+    snapshots: used.flatMap((s) => s.snapshots),
+    gaps: used.flatMap((s) => s.gaps),
+  };
+  return { sample, recordings: used, file: used.map((s) => s.file ?? "").join(", ") };
+}
+
+async function replaySample(streams: readonly string[], settings: NotebookSettings) {
+  const { startReplayServer } = await import("./replay");
+  const files = bundledRecordingFiles();
+  const server = await startReplayServer({ files, speed: "max" });
+  try {
+    const result = await capture({
+      streams,
+      count: settings.count,
+      durationMs: settings.durationMs,
+      wsBaseUrl: server.url,
+      outDir: settings.outDir,
+      sourceKind: "replay",
+      silenceTimeoutMs: 5000,
+      idleTimeoutMs: 1500,
+    });
+    const recordings = files.map((file) => loadSample(file)).filter((sample) => streams.some((stream) => (sample.countsByStream[stream] ?? 0) > 0));
+    return { ...result, recordings };
+  } finally {
+    await server.close();
+  }
+}
+
+/**
+ * Captures (or, failing that, loads) the notebook's data.
+ * @example const data = await captureOrLoad({ symbol: "BTCUSDT", types: ["trade"], count: 20 }); data.description
+ */
+export async function captureOrLoad(settings: NotebookSettings): Promise<NotebookData> {
+  const streams = buildStreamNames([settings.symbol], settings.types);
+  const source = resolveSource(settings.source);
+  if (source === "bundled") {
+    const { sample, recordings, file } = bundledSample(streams, settings.count);
+    return { sample, file, source, recordings, fallbackReason: null, description: describeSample(sample, `bundled recording (${sample.source.file})`) };
+  }
+  if (source === "replay") {
+    const { sample, file, recordings } = await replaySample(streams, settings);
+    const from = recordings.map((s) => path.basename(s.file ?? "")).join(", ");
+    return { sample, file, source, recordings, fallbackReason: null, description: describeSample(sample, `replay of the bundled recordings (${from}) through a local replay server`) };
+  }
+  try {
+    const { sample, file } = await capture({
+      streams,
+      count: settings.count,
+      durationMs: settings.durationMs,
+      outDir: settings.outDir,
+      connectTimeoutMs: 5000,
+    });
+    return { sample, file, source, recordings: [], fallbackReason: null, description: describeSample(sample, "live Binance") };
+  } catch (error) {
+    if (!isUnreachableError(error)) throw error;
+    const reason = (error as Error).message;
+    const saved = listSamples(settings.outDir ?? DEFAULT_CAPTURE_DIR).find(
+      (summary) => summary.complete && summary.count > 0 && streams.every((stream) => summary.streams.includes(stream)),
+    );
+    if (saved) {
+      const sample = loadSample(saved.file);
+      return { sample, file: saved.file, source: "saved", recordings: [], fallbackReason: reason, description: describeSample(sample, `saved sample ${saved.name} (live Binance unreachable)`) };
+    }
+    const { sample, recordings, file } = bundledSample(streams, settings.count);
+    return { sample, file, source: "bundled", recordings, fallbackReason: reason, description: describeSample(sample, `bundled recording (live Binance unreachable)`) };
+  }
+}
