@@ -134,7 +134,6 @@ class CaptureSession {
   private readonly groups: Map<Route, string[]>;
   private readonly startedAt = nowMs();
   private readonly journal: JournalWriter;
-  private readonly urls: string[] = [];
   private total = 0;
   private finished = false;
   /** Set when the capture starts ending: later frames are counted, not kept. */
@@ -160,7 +159,7 @@ class CaptureSession {
     const isBinance = /binance(future)?\.com$/.test(new URL(wsBaseUrl).hostname);
     this.journal = JournalWriter.create(outDir, name, {
       library: LIBRARY,
-      source: { kind: options.sourceKind ?? (isBinance ? "live" : "replay"), wsBaseUrl, restBaseUrl, urls: this.urls },
+      source: { kind: options.sourceKind ?? (isBinance ? "live" : "replay"), wsBaseUrl, restBaseUrl },
       symbols,
       streams,
       startedAt: new Date().toISOString(),
@@ -192,7 +191,6 @@ class CaptureSession {
     const pending = (this.groups.get(route) ?? []).filter((stream) => !this.done.has(stream));
     if (pending.length === 0 || this.finished) return;
     const url = combinedStreamUrl(this.wsBaseUrl, route, pending);
-    this.urls.push(url);
     try {
       const connection = await StreamConnection.open(
         url,
@@ -225,6 +223,8 @@ class CaptureSession {
     this.connections.delete(route);
     if (this.finished) return;
     this.event("close", { url, detail: `Connection closed by the server (code ${code}${reason ? `, "${reason}"` : ""}); messages sent meanwhile are lost and show as gaps.` });
+    // A connection that lived a while (e.g. Binance's 24-hour close) starts a fresh count of attempts.
+    if (nowMs() - (this.openedAt.get(route) ?? 0) > 60_000) this.reconnects.set(route, 0);
     const attempts = this.reconnects.get(route) ?? 0;
     if (attempts >= (this.options.maxReconnects ?? 5)) {
       this.fail(new ConnectionError("CONNECTION_LOST", `Connection to ${url} closed (code ${code}) and ${attempts} reconnects did not bring it back.`, url));
@@ -268,7 +268,7 @@ class CaptureSession {
     this.lastAt.set(stream, localTimestamp);
     if (count + 1 === 2 && this.options.depthSnapshotLimit !== false) this.maybeFetchSnapshot(stream);
     if (this.options.count !== undefined && count + 1 >= this.options.count) {
-      this.done.add(stream);
+      this.markDone(stream);
       if (this.done.size === this.streams.length) return this.finish(`${this.options.count} messages per stream received`);
     }
     this.reportProgress(false);
@@ -291,6 +291,17 @@ class CaptureSession {
     }
     if (reply !== null && typeof reply === "object" && "id" in reply && "result" in reply) return; // a reply nobody waits for
     this.event("malformed-frame", { url, detail: `Not a combined-stream message: ${excerpt(text)}` });
+  }
+
+  /** Marks a stream finished; a route whose streams are all finished has its connection closed. */
+  private markDone(stream: string): void {
+    this.done.add(stream);
+    const route = parseStreamName(stream).family.route;
+    const connection = this.connections.get(route);
+    if (connection && (this.groups.get(route) ?? []).every((s) => this.done.has(s)) && this.done.size < this.streams.length) {
+      this.connections.delete(route);
+      void connection.close();
+    }
   }
 
   private maybeFetchSnapshot(stream: string): void {
@@ -334,7 +345,7 @@ class CaptureSession {
           }
         } else if (now - last > idleMs) {
           this.event("silent", { stream, detail: `No message for ${idleMs} ms after ${this.counts[stream]} messages; stopped waiting for this stream.` });
-          this.done.add(stream);
+          this.markDone(stream);
         }
       }
     }

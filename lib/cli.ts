@@ -8,7 +8,11 @@ import { parseArgs } from "util";
 import { StreamlabError } from "./errors";
 import { STREAM_TYPES } from "./binance/endpoints";
 import { capture, type CaptureProgress } from "./capture";
+import { formatInspection, inspectSample } from "./inspect";
 import { JOURNAL_SUFFIX } from "./journal";
+import { runMainJob } from "./main-job";
+import { openLab } from "./render";
+import { startReplayServer } from "./replay";
 import { DEFAULT_CAPTURE_DIR, listSamples, loadSample, recoverJournal } from "./samples";
 
 const USAGE = `streamlab — capture, replay and inspect Binance USD-M futures market streams
@@ -150,7 +154,6 @@ async function runReplay(argv: string[], out: NodeJS.WritableStream): Promise<nu
   const speedText = values.speed ?? "max";
   const speed = speedText === "realtime" || speedText === "max" ? speedText : Number(speedText);
   if (typeof speed === "number" && !(speed > 0)) throw new UsageError(`Invalid --speed ${JSON.stringify(speedText)}: expected realtime, max or a positive multiplier.`);
-  const { startReplayServer } = await import("./replay");
   const server = await startReplayServer({ files: expandFiles(positionals), port, speed, host: values.host });
   out.write(`replaying ${server.streams.length} streams at ${server.url} (REST ${server.restUrl}); Ctrl-C stops\n`);
   out.write(`  e.g. streamlab capture ${server.streams[0]} --count 10 --url ${server.url}\n`);
@@ -166,7 +169,6 @@ async function runInspect(argv: string[], out: NodeJS.WritableStream): Promise<n
   const { values, positionals } = parse(argv, { json: { type: "boolean" } });
   if (values.help) return void out.write(USAGE + "\n"), 0;
   if (positionals.length !== 1) throw new UsageError("inspect needs exactly one sample file.");
-  const { inspectSample, formatInspection } = await import("./inspect");
   const report = inspectSample(loadSample(positionals[0]));
   out.write((values.json as unknown as boolean) ? JSON.stringify(report, null, 2) + "\n" : formatInspection(report) + "\n");
   return 0;
@@ -199,14 +201,12 @@ function runList(argv: string[], out: NodeJS.WritableStream): number {
 async function runStart(argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
   const { values } = parse(argv, { source: { type: "string" } });
   if (values.help) return void out.write(USAGE + "\n"), 0;
-  const { runMainJob } = await import("./main-job");
   return runMainJob({ source: values.source, out, err });
 }
 
 async function runLab(argv: string[], out: NodeJS.WritableStream): Promise<number> {
   const { values } = parse(argv, {});
   if (values.help) return void out.write(USAGE + "\n"), 0;
-  const { openLab } = await import("./render");
   return openLab({ out });
 }
 

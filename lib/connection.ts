@@ -171,8 +171,8 @@ export class StreamConnection {
 
 function describeSocketError(error: Error): string {
   const code = (error as NodeJS.ErrnoException).code;
-  if (code === "ENOTFOUND" || code === "EAI_AGAIN") return `the host name could not be resolved (${code}); is there a network?`;
-  if (code === "ECONNREFUSED") return "the connection was refused (ECONNREFUSED); is the server running?";
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN") return `the host name could not be resolved (${code}), so there may be no network`;
+  if (code === "ECONNREFUSED") return "the connection was refused (ECONNREFUSED): no server is listening there";
   if (code === "ETIMEDOUT") return "the connection timed out (ETIMEDOUT)";
   return error.message || String(code ?? error);
 }

@@ -144,6 +144,13 @@ function buildMeta(
   };
 }
 
+/** A journal's source, with the URLs its capture opened (from its `open` events). */
+function sourceOfJournal(header: JournalHeaderMeta | null, events: readonly CaptureEvent[], fallback: SampleSource): SampleSource {
+  if (!header) return fallback;
+  const opened = events.filter((event) => event.kind === "open" && event.url).map((event) => event.url as string);
+  return { ...header.source, urls: [...new Set([...(header.source.urls ?? []), ...opened])] };
+}
+
 /** Writes `text` chunks to `file` atomically: a temp file, fsync, rename, fsync of the folder. */
 function writeFileAtomically(file: string, chunks: Iterable<string>): void {
   const tmp = `${file}.${process.pid}.tmp`;
@@ -314,7 +321,7 @@ function loadLineSample(file: string, text: string): Sample {
   }
   const header = parsed.header;
   const meta = buildMeta(parsed.messages, {
-    source: header?.source ?? { kind: "recording", file: path.basename(file) },
+    source: sourceOfJournal(header, events, { kind: "recording", file: path.basename(file) }),
     library: header?.library,
     symbols: header?.symbols,
     streams: header?.streams,
@@ -351,7 +358,7 @@ export function finishJournal(journalFile: string, extra: { endedAt?: string | n
   }
   const header = parsed.header;
   const meta = buildMeta(parsed.messages, {
-    source: header?.source ?? { kind: "recording" },
+    source: sourceOfJournal(header, events, { kind: "recording" }),
     library: header?.library,
     symbols: header?.symbols,
     streams: header?.streams,

@@ -27,6 +27,7 @@ export class FuturesMarketWebsocket {
   private readonly queue: StoredMessage[] = [];
   private readonly waiters: Waiter[] = [];
   private failure: Error | null = null;
+  private generation = 0;
   /** Frames that were not stream messages (kept so nothing is dropped silently). */
   readonly otherFrames: string[] = [];
 
@@ -50,8 +51,10 @@ export class FuturesMarketWebsocket {
     const url = this.streamUrl(type);
     this.queue.length = 0;
     this.failure = null;
+    const generation = ++this.generation;
     this.connection = await StreamConnection.open(url, {
-      onFrame: (text, localTimestamp) => this.receiveFrame(text, localTimestamp),
+      // frames still arriving from a connection being closed are not this connection's messages
+      onFrame: (text, localTimestamp) => generation === this.generation && this.receiveFrame(text, localTimestamp),
       onUnexpectedClose: (code, reason) =>
         this.failAll(new ConnectionError("CLOSED", `Connection to ${url} closed by the server (code ${code}${reason ? `, "${reason}"` : ""}).`, url)),
     });
@@ -125,6 +128,7 @@ export class FuturesMarketWebsocket {
   async closeConnection(): Promise<void> {
     const connection = this.connection;
     this.connection = null;
+    this.generation++;
     this.queue.length = 0;
     if (connection) await connection.close();
   }

@@ -12,6 +12,7 @@ import * as path from "path";
 import { InvalidArgumentError } from "./errors";
 import { buildStreamNames } from "./binance/endpoints";
 import { capture, isUnreachableError } from "./capture";
+import { startReplayServer } from "./replay";
 import { DEFAULT_CAPTURE_DIR, listSamples, loadSample } from "./samples";
 import type { Sample, StoredMessage } from "./sample-format";
 
@@ -119,7 +120,6 @@ function bundledSample(streams: readonly string[], count: number | undefined): {
 }
 
 async function replaySample(streams: readonly string[], settings: NotebookSettings) {
-  const { startReplayServer } = await import("./replay");
   const files = bundledRecordingFiles();
   const server = await startReplayServer({ files, speed: "max" });
   try {
