@@ -16,7 +16,7 @@ import {
   resolveEndpoints,
 } from "./binance/endpoints";
 import { fetchDepthSnapshot } from "./binance/rest";
-import { StreamConnection, nowMs } from "./connection";
+import { StreamConnection, controlErrorOf, nowMs } from "./connection";
 import { JournalWriter, peekStreamName } from "./journal";
 import { DEFAULT_CAPTURE_DIR, finishJournal, loadSample, sampleFileName } from "./samples";
 import { LIBRARY, type CaptureEvent, type Sample, type SampleSource, type StoredMessage } from "./sample-format";
@@ -283,13 +283,13 @@ class CaptureSession {
       this.event("malformed-frame", { url, detail: `Not JSON: ${excerpt(text)}` });
       return;
     }
-    const reply = value as { code?: unknown; msg?: unknown; id?: unknown; result?: unknown };
-    if (reply !== null && typeof reply === "object" && reply.code !== undefined && reply.msg !== undefined) {
+    const serverError = controlErrorOf(value);
+    if (serverError) {
       this.event("server-error", { url, detail: excerpt(text) });
-      this.fail(new ConnectionError("SERVER_ERROR", `The server at ${url} sent error ${String(reply.code)}: ${String(reply.msg)}.`, url));
+      this.fail(new ConnectionError("SERVER_ERROR", `The server at ${url} sent error ${String(serverError.code)}: ${String(serverError.msg)}.`, url));
       return;
     }
-    if (reply !== null && typeof reply === "object" && "id" in reply && "result" in reply) return; // a reply nobody waits for
+    if (value !== null && typeof value === "object" && "id" in value && "result" in value) return; // a reply nobody waits for
     this.event("malformed-frame", { url, detail: `Not a combined-stream message: ${excerpt(text)}` });
   }
 

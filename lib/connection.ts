@@ -35,7 +35,19 @@ interface PendingRequest {
   timer: NodeJS.Timeout;
 }
 
-const REPLY_PREFIX = /^\{"(result|id|code)"/;
+const REPLY_PREFIX = /^\{"(result|id|code|error)"/;
+
+/**
+ * The error in a control reply, in either shape Binance uses: flat `{"code", "msg", "id"}` as its
+ * docs show, or nested `{"error": {"code", "msg"}, "id"}` as its servers send. `null` otherwise.
+ */
+export function controlErrorOf(value: unknown): { code: unknown; msg: unknown } | null {
+  if (typeof value !== "object" || value === null) return null;
+  const reply = value as { code?: unknown; msg?: unknown; error?: { code?: unknown; msg?: unknown } };
+  if (reply.code !== undefined && reply.msg !== undefined) return { code: reply.code, msg: reply.msg };
+  if (typeof reply.error === "object" && reply.error !== null) return { code: reply.error.code, msg: reply.error.msg };
+  return null;
+}
 
 /** A control request: `{"method": "SUBSCRIBE", "params": [...], "id": 1}`. */
 export interface ControlRequest {
@@ -117,7 +129,7 @@ export class StreamConnection {
 
   /** Settles a pending request if `text` is its reply; returns whether it was one. */
   private resolveReply(text: string): boolean {
-    let reply: { id?: unknown; result?: unknown; code?: unknown; msg?: unknown };
+    let reply: { id?: unknown; result?: unknown };
     try {
       reply = JSON.parse(text);
     } catch {
@@ -128,8 +140,9 @@ export class StreamConnection {
     if (!request) return false;
     this.pending.delete(reply.id);
     clearTimeout(request.timer);
-    if (reply.code !== undefined) {
-      request.reject(new ConnectionError("SERVER_ERROR", `The server at ${this.url} answered request ${reply.id} with error ${String(reply.code)}: ${String(reply.msg)}.`, this.url));
+    const error = controlErrorOf(reply);
+    if (error) {
+      request.reject(new ConnectionError("SERVER_ERROR", `The server at ${this.url} answered request ${reply.id} with error ${String(error.code)}: ${String(error.msg)}.`, this.url));
     } else {
       request.resolve(reply.result);
     }

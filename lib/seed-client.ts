@@ -10,7 +10,7 @@
  */
 import { ConnectionError, InvalidArgumentError, excerpt } from "./errors";
 import { buildStreamNames, combinedStreamUrl, normalizeSymbol, parseStreamName, resolveEndpoints } from "./binance/endpoints";
-import { StreamConnection } from "./connection";
+import { StreamConnection, controlErrorOf } from "./connection";
 import type { StoredMessage } from "./sample-format";
 
 interface Waiter {
@@ -61,7 +61,7 @@ export class FuturesMarketWebsocket {
   }
 
   private receiveFrame(text: string, localTimestamp: number): void {
-    let value: { stream?: unknown; data?: unknown; code?: unknown; msg?: unknown };
+    let value: { stream?: unknown; data?: unknown };
     try {
       value = JSON.parse(text);
     } catch {
@@ -80,9 +80,10 @@ export class FuturesMarketWebsocket {
       return;
     }
     this.otherFrames.push(text);
-    if (value.code !== undefined && value.msg !== undefined) {
+    const serverError = controlErrorOf(value);
+    if (serverError) {
       const url = this.connection?.url ?? "";
-      this.failAll(new ConnectionError("SERVER_ERROR", `The server at ${url} sent error ${String(value.code)}: ${excerpt(String(value.msg))}.`, url));
+      this.failAll(new ConnectionError("SERVER_ERROR", `The server at ${url} sent error ${String(serverError.code)}: ${excerpt(String(serverError.msg))}.`, url));
     }
   }
 

@@ -114,7 +114,7 @@ test("server error replies, malformed frames and refused connections are reporte
     socket.send(trades[0]);
     socket.send("garbage{");
     socket.send(trades[1]);
-    socket.send('{"code":-1121,"msg":"Invalid symbol."}');
+    socket.send('{"error":{"code":2,"msg":"Invalid request: invalid stream"},"id":null}');
   });
   try {
     const error: ConnectionError = await capture({ streams: ["btcusdt@trade"], count: 10, wsBaseUrl: `ws://127.0.0.1:${port}`, outDir }).then(
@@ -122,12 +122,12 @@ test("server error replies, malformed frames and refused connections are reporte
       (e) => e,
     );
     assert.equal(error.code, "SERVER_ERROR");
-    assert.match(error.message, /sent error -1121: Invalid symbol\./);
+    assert.match(error.message, /sent error 2: Invalid request: invalid stream\./);
     const saved = loadSample(error.sampleFile!);
     assert.equal(saved.count, 2);
     assert.equal(saved.complete, false);
     assert.ok(saved.events.some((e) => e.kind === "malformed-frame" && /garbage\{/.test(e.detail ?? "")));
-    assert.ok(saved.events.some((e) => e.kind === "server-error" && /-1121/.test(e.detail ?? "")));
+    assert.ok(saved.events.some((e) => e.kind === "server-error" && /invalid stream/.test(e.detail ?? "")));
   } finally {
     server.close();
   }
@@ -225,4 +225,12 @@ test("SIGKILL mid-capture leaves every received message on disk, recoverable", a
     assert.equal(recovered.count, partial.count);
     assert.equal(recovered.complete, false);
   });
+});
+
+test("control errors are recognised in both shapes Binance uses", async () => {
+  const { controlErrorOf } = await import("../lib/connection");
+  assert.deepEqual(controlErrorOf({ code: 2, msg: "Invalid request", id: 1 }), { code: 2, msg: "Invalid request" });
+  assert.deepEqual(controlErrorOf({ error: { code: 3, msg: "Invalid JSON" }, id: null }), { code: 3, msg: "Invalid JSON" });
+  assert.equal(controlErrorOf({ result: null, id: 1 }), null);
+  assert.equal(controlErrorOf("text"), null);
 });
