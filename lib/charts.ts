@@ -1,0 +1,50 @@
+/**
+ * Showing charts and tables in a notebook: the only module that imports tslab. Each call sends
+ * one `text/html` output built by html.ts.
+ *
+ * Run `initCharts()` once per notebook, in a setup cell near the top: it inlines plotly.js
+ * (DESIGN.md: emitting it from the first chart breaks when that cell is re-run). Every chart
+ * after that is a small div plus a script that draws when plotly.js is there.
+ */
+import * as tslab from "tslab";
+import {
+  renderChartHtml,
+  renderPlotlyBundleHtml,
+  renderTableHtml,
+  type PlotlyFigure,
+  type RenderChartOptions,
+  type RenderTableOptions,
+  type TableInput,
+} from "./html";
+
+/**
+ * Inlines the plotly.js bundle into this cell's output, so charts below can draw (in the live
+ * notebook and in the saved file). Calling it again — re-running the setup cell — emits it again
+ * for that cell and is harmless in the page (an already-loaded plotly.js is kept).
+ * @example initCharts(); // in the setup cell
+ */
+export function initCharts(): void {
+  tslab.display.html(renderPlotlyBundleHtml());
+}
+
+/**
+ * Shows a plotly figure (from figures.ts, or your own) as an interactive chart.
+ * @example showChart(priceBySideFigure(tradeColumns(sample.messages)))
+ */
+export function showChart(figure: PlotlyFigure, options: RenderChartOptions = {}): void {
+  tslab.display.html(renderChartHtml(figure, options));
+}
+
+/**
+ * Shows a danfojs DataFrame, an array of row objects or `{ columns, rows }` as an HTML table
+ * (20 rows by default, with a "N rows × M columns" line).
+ * @example showTable(tradesFrame(sample.messages), { maxRows: 10 })
+ */
+export function showTable(data: TableInput, options: RenderTableOptions = {}): void {
+  tslab.display.html(renderTableHtml(data, options));
+}
+
+/** Shows an HTML string as it is; escape any data in it first (`escapeHtml` in html.ts). */
+export function showHtml(html: string): void {
+  tslab.display.html(html);
+}
