@@ -26,3 +26,4 @@ export * from "./frames";
 export * from "./html";
 export * from "./figures";
 export * from "./charts";
+export * from "./binance/fields";

@@ -179,3 +179,22 @@ export async function captureOrLoad(settings: NotebookSettings): Promise<Noteboo
     return { sample, file, source: "bundled", recordings, fallbackReason: reason, description: describeSample(sample, `bundled recording (live Binance unreachable)`) };
   }
 }
+
+/**
+ * Messages whose receive times are real, for latency charts: a live capture's own messages; for a
+ * replay or bundled data, the recordings' (their recorder's receive times, not this replay's).
+ */
+export function messagesWithReceiveTimes(data: NotebookData): { messages: readonly StoredMessage[]; note: string } {
+  if (data.source === "live" || data.source === "saved") {
+    return { messages: data.sample.messages, note: "Receive times of this capture." };
+  }
+  const streams = new Set(data.sample.streams);
+  const messages = data.recordings.flatMap((recording) => recording.messages.filter((m) => streams.has(m.stream) && m.localTimestamp !== null));
+  const names = data.recordings.map((r) => path.basename(r.file ?? "")).join(", ");
+  return {
+    messages,
+    note: messages.length > 0
+      ? `A replay's receive times measure the replay, so these are the recorder's own receive times from ${names}.`
+      : "The recordings behind these streams have no receive times (the seed samples were saved without them).",
+  };
+}
