@@ -10,8 +10,8 @@ import type { BestBidAskColumns, BookRebuild } from "./analysis/depth";
 import { pickDownsampleIndices, takeValues } from "./analysis/downsample";
 import { computeHistogram } from "./analysis/histogram";
 import type { LatencyColumns, MessageRates } from "./analysis/timing";
-import { summarizeDistribution } from "./analysis/timing";
-import { computeCumulativeDelta, computeRunningVwap, computeTradeSizeHistogram, type BuySellVolume, type TradeBars } from "./analysis/trade-stats";
+import { computeIntervalsMs, summarizeDistribution } from "./analysis/timing";
+import { computeCumulativeDelta, computeRunningVwap, computeTradeSizeHistogram, type AggregateSizes, type BuySellVolume, type TradeBars } from "./analysis/trade-stats";
 import { formatNumber, type PlotlyFigure, type PlotlyLayout, type PlotlyTrace } from "./html";
 
 /** Options every figure builder takes. */
@@ -50,7 +50,7 @@ function buildLayout(title: string, yTitle: string, options: FigureOptions, extr
     height: options.height ?? FIGURE_HEIGHT_PX,
     margin: { l: 70, r: 20, t: 60, b: 50 },
     xaxis: { title: { text: "Time (UTC)" }, type: "date" },
-    yaxis: { title: { text: yTitle } },
+    yaxis: { title: { text: yTitle }, exponentformat: "none", separatethousands: true },
     legend: { orientation: "h", x: 1, xanchor: "right", y: 1.02, yanchor: "bottom" },
     hovermode: "closest",
     ...extra,
@@ -193,6 +193,19 @@ export function tradeSizeHistogramFigure(trades: TradeColumns | AggTradeColumns,
  */
 export function latencyHistogramFigure(latency: LatencyColumns | ArrayLike<number>, options: FigureOptions & { binCount?: number } = {}): PlotlyFigure {
   const values: ArrayLike<number> = "latencyMs" in latency ? (latency as LatencyColumns).latencyMs : (latency as ArrayLike<number>);
+  return millisecondHistogramFigure(values, options.title ?? "Receive latency (local receive time − event time E)", "Latency (ms)", "messages", options);
+}
+
+/**
+ * Time between consecutive events (from their event times `E`), as a histogram with p50 and
+ * p99 marked: for depth, how often the stream really pushes.
+ * @example updateIntervalFigure(depthColumns(messages).eventTime)
+ */
+export function updateIntervalFigure(eventTimes: ArrayLike<number>, options: FigureOptions & { binCount?: number } = {}): PlotlyFigure {
+  return millisecondHistogramFigure(computeIntervalsMs(eventTimes), options.title ?? "Time between updates (event time E)", "Interval (ms)", "updates", options);
+}
+
+function millisecondHistogramFigure(values: ArrayLike<number>, title: string, xTitle: string, what: string, options: FigureOptions & { binCount?: number }): PlotlyFigure {
   const histogram = computeHistogram(values, { binCount: options.binCount ?? 40 });
   const summary = summarizeDistribution(values);
   const centers: number[] = [];
@@ -204,19 +217,19 @@ export function latencyHistogramFigure(latency: LatencyColumns | ArrayLike<numbe
   const data = [
     {
       type: "bar",
-      name: "Messages",
+      name: what.charAt(0).toUpperCase() + what.slice(1),
       x: centers,
       y: Array.from(histogram.count),
       width: widths,
       marker: { color: LINE_COLOR },
-      hovertemplate: "%{x:.1f} ms<br>%{y} messages<extra></extra>",
+      hovertemplate: `%{x:.1f} ms<br>%{y} ${what}<extra></extra>`,
     },
   ];
   const marks = ([["p50", summary.p50], ["p99", summary.p99]] as Array<[string, number]>).filter(([, v]) => Number.isFinite(v));
   return finishFigure(
     data,
-    buildLayout(options.title ?? "Receive latency (local receive time − event time E)", "Messages", options, {
-      xaxis: { title: { text: "Latency (ms)" } },
+    buildLayout(title, what.charAt(0).toUpperCase() + what.slice(1), options, {
+      xaxis: { title: { text: xTitle } },
       bargap: 0,
       shapes: marks.map(([, v]) => ({ type: "line", yref: "paper", y0: 0, y1: 1, x0: v, x1: v, line: { color: SELL_COLOR, width: 1, dash: "dash" } })),
       annotations: marks.map(([label, v]) => ({ x: v, yref: "paper", y: 1, text: `${label} ${formatNumber(Math.round(v * 10) / 10)} ms`, showarrow: false, yanchor: "bottom", font: { size: 11, color: SELL_COLOR } })),
@@ -398,4 +411,65 @@ export function tradeBarsFigure(bars: TradeBars, options: FigureOptions = {}): P
   const layout = buildLayout(options.title ?? titled(bars.symbol, `${per} price bars from trades`), `Price (${quote})`, options);
   layout.xaxis = { title: { text: "Time (UTC)" }, type: "date", rangeslider: { visible: false } };
   return finishFigure(data, layout);
+}
+
+/**
+ * The 24h change (percent, from `@ticker`'s `P`) at each ticker push.
+ * @example tickerChangeFigure(tickerColumns(sample.messages))
+ */
+export function tickerChangeFigure(tickers: TickerColumns, options: FigureOptions = {}): PlotlyFigure {
+  const symbol = symbolOf(tickers);
+  const data = [
+    {
+      type: "scatter",
+      mode: "lines+markers",
+      name: "24h change",
+      x: Array.from(tickers.eventTime),
+      y: Array.from(tickers.priceChangePercent),
+      line: { color: LINE_COLOR, width: 2 },
+      marker: { size: 5 },
+      hovertemplate: "%{x|%H:%M:%S}<br>%{y:.3f} %<extra></extra>",
+    },
+  ];
+  return finishFigure(data, buildLayout(options.title ?? titled(symbol, "24h price change"), "Change over 24 h (%)", options));
+}
+
+/**
+ * The rolling 24h quote volume (`q`) at each ticker or miniTicker push: it grows with every trade
+ * and shrinks as trades older than 24 h leave the window.
+ */
+export function rollingVolumeFigure(tickers: TickerColumns | MiniTickerColumns, options: FigureOptions = {}): PlotlyFigure {
+  const symbol = symbolOf(tickers);
+  const { quote } = splitSymbolAssets(symbol);
+  const data = [
+    {
+      type: "scatter",
+      mode: "lines+markers",
+      name: "24h quote volume",
+      x: Array.from(tickers.eventTime),
+      y: Array.from(tickers.quoteVolume),
+      line: { color: LINE_COLOR, width: 2 },
+      marker: { size: 5 },
+      hovertemplate: `%{x|%H:%M:%S}<br>%{y:,.0f} ${quote}<extra></extra>`,
+    },
+  ];
+  return finishFigure(data, buildLayout(options.title ?? titled(symbol, "rolling 24h volume"), `Volume over 24 h (${quote})`, options));
+}
+
+/** How many trades each aggregate trade holds (`l − f + 1`), as bars. */
+export function aggregateSizesFigure(sizes: AggregateSizes, options: FigureOptions = {}): PlotlyFigure {
+  const data = [
+    {
+      type: "bar",
+      name: "Aggregates",
+      x: Array.from(sizes.tradesPerAggregate),
+      y: Array.from(sizes.aggregateCount),
+      marker: { color: LINE_COLOR },
+      hovertemplate: "%{x} trades<br>%{y} aggregates<extra></extra>",
+    },
+  ];
+  return finishFigure(
+    data,
+    buildLayout(options.title ?? "Trades per aggregate trade (l − f + 1)", "Aggregate trades", options, { xaxis: { title: { text: "Trades in the aggregate" }, type: "linear", dtick: 1 } }),
+  );
 }

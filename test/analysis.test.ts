@@ -449,3 +449,46 @@ test("without a snapshot the rebuild is partial and says so", () => {
   assert.equal(compareBookWithBookTicker(hft, { useSnapshots: false }).comparedCount, 0);
   assert.throws(() => rebuildBestBidAsk(seedTrades), (error: unknown) => error instanceof InvalidArgumentError && error.code === "NO_DEPTH_MESSAGES");
 });
+
+test("compareAggTradesWithTrades: aggregates built from real trades add up to them", async () => {
+  const { compareAggTradesWithTrades } = await import("../lib/analysis/trade-stats");
+  const { aggTradeColumns, tradeColumns } = await import("../lib/analysis/columns");
+  const { loadSample, selectMessages } = await import("../lib/samples");
+  const pathModule = await import("path");
+  const sample = loadSample(pathModule.join(__dirname, "..", "data", "bundled", "btcusdt-2023-04-04-hftbacktest-60s.jsonl.gz"));
+  const trades = selectMessages(sample, "trade", "BTCUSDT").map((m) => m.data as { E: number; T: number; t: number; p: string; q: string; m: boolean; s: string });
+  // aggregate like Binance: consecutive trades of one taker (same time, price and side)
+  const aggregates: Array<{ stream: string; data: unknown }> = [];
+  for (let i = 0; i < trades.length; ) {
+    let j = i;
+    let quantity = 0;
+    while (j < trades.length && trades[j].T === trades[i].T && trades[j].p === trades[i].p && trades[j].m === trades[i].m) quantity += Number(trades[j++].q);
+    aggregates.push({ stream: "btcusdt@aggTrade", data: { e: "aggTrade", E: trades[i].E, s: "BTCUSDT", a: aggregates.length + 1, p: trades[i].p, q: quantity.toFixed(3), f: trades[i].t, l: trades[j - 1].t, T: trades[i].T, m: trades[i].m } });
+    i = j;
+  }
+  const [agg, trade] = compareAggTradesWithTrades(aggTradeColumns(aggregates), tradeColumns(selectMessages(sample, "trade", "BTCUSDT")));
+  assert.ok(agg.messages < trade.messages, "fewer aggregates than trades");
+  assert.equal(agg.trades, trade.trades);
+  assert.equal(trade.trades, 1147);
+  assert.ok(Math.abs(agg.quantity - trade.quantity) < 1e-6);
+  assert.ok(Math.abs(agg.buyNotional - trade.buyNotional) < 1e-3 && Math.abs(agg.sellNotional - trade.sellNotional) < 1e-3);
+  assert.ok(Math.abs(agg.vwap - trade.vwap) < 1e-6);
+  // disjoint captures: nothing in common, nothing compared
+  const disjoint = compareAggTradesWithTrades(aggTradeColumns(aggregates.slice(0, 5)), tradeColumns(selectMessages(sample, "trade", "BTCUSDT").slice(600)));
+  assert.deepEqual(disjoint.map((row) => row.messages), [0, 0]);
+});
+
+test("ticker change, rolling volume, update interval and aggregate-size figures carry the data", async () => {
+  const { tickerChangeFigure, rollingVolumeFigure, updateIntervalFigure, aggregateSizesFigure } = await import("../lib/figures");
+  const { tickerColumns } = await import("../lib/analysis/columns");
+  const { loadSample } = await import("../lib/samples");
+  const pathModule = await import("path");
+  const tickers = tickerColumns(loadSample(pathModule.join(__dirname, "..", "data", "bundled", "btcusdt-ticker.json")).messages);
+  const change = tickerChangeFigure(tickers);
+  assert.deepEqual(change.data[0].y, Array.from(tickers.priceChangePercent));
+  assert.equal((rollingVolumeFigure(tickers).data[0].y as number[]).length, 10);
+  const interval = updateIntervalFigure([0, 100, 200, 450]);
+  assert.equal((interval.data[0].y as number[]).reduce((a, b) => a + b, 0), 3);
+  const sizes = aggregateSizesFigure({ tradesPerAggregate: Float64Array.from([1, 2]), aggregateCount: Float64Array.from([5, 1]), totalAggregates: 6, totalTrades: 7, meanTradesPerAggregate: 7 / 6, maxTradesPerAggregate: 2 });
+  assert.deepEqual(sizes.data[0].y, [5, 1]);
+});

@@ -310,3 +310,51 @@ export function computeAggregateSizes(aggTrades: AggTradeColumns): AggregateSize
     maxTradesPerAggregate: max,
   };
 }
+
+/** One row of `compareAggTradesWithTrades`. */
+export interface TradeStreamComparison {
+  readonly stream: "aggTrade" | "trade";
+  readonly messages: number;
+  /** Individual trades covered: aggTrade `l − f + 1` summed; one per trade message. */
+  readonly trades: number;
+  readonly quantity: number;
+  readonly buyNotional: number;
+  readonly sellNotional: number;
+  readonly vwap: number;
+}
+
+/**
+ * The same market seen through `@aggTrade` and `@trade`, over the trade ids both cover: the
+ * aggregates should add up to the trades (insurance-fund and ADL trades are not aggregated).
+ */
+export function compareAggTradesWithTrades(aggTrades: AggTradeColumns, trades: TradeColumns): TradeStreamComparison[] {
+  let firstId = -Infinity;
+  let lastId = Infinity;
+  if (aggTrades.length > 0 && trades.length > 0) {
+    firstId = Math.max(aggTrades.firstTradeId[0], trades.tradeId[0]);
+    lastId = Math.min(aggTrades.lastTradeId[aggTrades.length - 1], trades.tradeId[trades.length - 1]);
+  }
+  const row = (stream: "aggTrade" | "trade", length: number, inRange: (i: number) => boolean, count: (i: number) => number, cols: TradeLikeColumns) => {
+    let messages = 0;
+    let covered = 0;
+    let quantity = 0;
+    let notional = 0;
+    let buyNotional = 0;
+    let sellNotional = 0;
+    for (let i = 0; i < length; i++) {
+      if (!inRange(i)) continue;
+      messages++;
+      covered += count(i);
+      const value = cols.price[i] * cols.quantity[i];
+      quantity += cols.quantity[i];
+      notional += value;
+      if (cols.isBuyerMaker[i]) sellNotional += value;
+      else buyNotional += value;
+    }
+    return { stream, messages, trades: covered, quantity, buyNotional, sellNotional, vwap: quantity > 0 ? notional / quantity : NaN };
+  };
+  return [
+    row("aggTrade", aggTrades.length, (i) => aggTrades.firstTradeId[i] >= firstId && aggTrades.lastTradeId[i] <= lastId, (i) => aggTrades.lastTradeId[i] - aggTrades.firstTradeId[i] + 1, aggTrades),
+    row("trade", trades.length, (i) => trades.tradeId[i] >= firstId && trades.tradeId[i] <= lastId, () => 1, trades),
+  ];
+}

@@ -1,0 +1,91 @@
+/**
+ * Executes every notebook in notebooks/ with the project's tslab kernel against the replay server
+ * (no network), renders them, checks key outputs, then opens each rendered HTML offline in
+ * headless Chromium: every chart drawn with data traces, every table with rows, a screenshot of
+ * each written to reports/.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as fs from "fs";
+import * as path from "path";
+import { pathToFileURL } from "url";
+import { NOTEBOOKS_DIR, REPORTS_DIR, launchChromium, renderWorkspace, type RenderSummary } from "../lib/render";
+import { CHARTS_DRAWN, readPage } from "./browser-helpers";
+import { makeTempDir } from "./helpers";
+
+const NOTEBOOKS = ["00-overview", "01-ticker", "02-trade", "03-mini-ticker", "04-depth", "05-agg-trade"];
+
+/** Every stdout/stderr text and HTML output of an executed notebook, joined. */
+function outputText(ipynb: string): string {
+  const notebook = JSON.parse(fs.readFileSync(ipynb, "utf8")) as { cells: Array<{ outputs?: Array<{ text?: string | string[]; data?: Record<string, string | string[]> }> }> };
+  const parts: string[] = [];
+  for (const cell of notebook.cells) {
+    for (const output of cell.outputs ?? []) {
+      if (output.text) parts.push([output.text].flat().join(""));
+      const html = output.data?.["text/html"];
+      if (html && !String(html).includes("Plotly v")) parts.push([html].flat().join(""));
+      const plain = output.data?.["text/plain"];
+      if (plain) parts.push([plain].flat().join(""));
+    }
+  }
+  return parts.join("\n");
+}
+
+let summary: RenderSummary;
+
+test("every notebook runs top to bottom against the replay server with zero errors", { timeout: 15 * 60_000 }, async () => {
+  assert.deepEqual(fs.readdirSync(NOTEBOOKS_DIR).filter((f) => f.endsWith(".ipynb")).map((f) => f.replace(/\.ipynb$/, "")).sort(), NOTEBOOKS);
+  summary = await renderWorkspace({
+    outputDir: REPORTS_DIR,
+    env: { STREAMLAB_SOURCE: "replay", JUPYTER_DATA_DIR: makeTempDir("streamlab-jupyter-data-") },
+  });
+  for (const notebook of summary.notebooks) {
+    assert.equal(notebook.errors, 0, `${notebook.name}: ${JSON.stringify(notebook.errorDetails)}`);
+    assert.ok(notebook.charts > 0, `${notebook.name} has charts`);
+    assert.equal(notebook.trusted, true, `${notebook.name} is signed`);
+    assert.match(notebook.dataLine ?? "", /^Data: replay of the bundled recordings/, notebook.name);
+  }
+  const text = (name: string) => outputText(summary.notebooks.find((n) => n.name === name)!.ipynb);
+  // the original notebook's result, on the seed's 20 trades
+  const trade = text("02-trade");
+  assert.match(trade, /6 buys, 14 sells/);
+  assert.match(trade, /buy \/ sell notional × 100 = 14\.42 %/);
+  assert.match(trade, /No gaps: 20 consecutive trade ids\./);
+  assert.match(text("00-overview"), /6 buys, 14 sells; buy \/ sell notional × 100 = 14\.42 %/);
+  const depth = text("04-depth");
+  assert.match(depth, /Chain unbroken: 600 updates, every pu equals the previous u\./);
+  assert.match(depth, /[1-9]\d* bookTicker messages shared an update id with a depth event: [1-9]\d* matches, 0 mismatches\./);
+  assert.match(text("01-ticker"), /priceChangePercent/);
+  assert.match(text("03-mini-ticker"), /In @ticker but not in @miniTicker/);
+  assert.match(text("05-agg-trade"), /VWAP over 3 aggregates: 83869\.80/);
+  assert.ok(fs.existsSync(summary.indexHtml));
+  const index = fs.readFileSync(summary.indexHtml, "utf8");
+  for (const name of NOTEBOOKS) assert.ok(index.includes(`${name}.html`), `index links ${name}`);
+});
+
+test("each rendered notebook draws every chart and fills every table in an offline browser", { timeout: 10 * 60_000 }, async () => {
+  assert.ok(summary, "the notebooks were rendered");
+  const browser = await launchChromium({ viewport: { width: 1100, height: 900 } });
+  try {
+    for (const notebook of summary.notebooks) {
+      const page = await browser.context.newPage();
+      const errors: string[] = [];
+      page.on("pageerror", (error) => errors.push(error.message));
+      await page.goto(pathToFileURL(notebook.html).href, { waitUntil: "load", timeout: 120_000 });
+      await page.waitForFunction(CHARTS_DRAWN, undefined, { timeout: 120_000 });
+      const state = await readPage(page, ".streamlab-table table");
+      assert.equal(state.charts.length, notebook.charts, `${notebook.name}: every chart output is on the page`);
+      for (const chart of state.charts) {
+        assert.ok(chart.svgs > 0 && chart.traces > 0, `${notebook.name} chart ${chart.id} drawn with traces`);
+        assert.equal(chart.fallbackShown, false, `${notebook.name} chart ${chart.id}: the PNG fallback hides once plotly draws`);
+      }
+      assert.ok(state.tables.length > 0, `${notebook.name} has tables`);
+      assert.ok(state.tables.every((rows) => rows > 0), `${notebook.name}: every table has rows (${state.tables})`);
+      assert.deepEqual(errors, [], `${notebook.name}: no script errors`);
+      await page.screenshot({ path: path.join(REPORTS_DIR, `${notebook.name}.png`), fullPage: true });
+      await page.close();
+    }
+  } finally {
+    await browser.close();
+  }
+});
