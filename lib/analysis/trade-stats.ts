@@ -6,7 +6,8 @@
  * Taker side: `isBuyerMaker = 1` means the taker sold (BINANCE.md).
  */
 import { InvalidArgumentError } from "../errors";
-import type { AggTradeColumns, TradeColumns } from "./columns";
+import { selectRows, type AggTradeColumns, type TradeColumns } from "./columns";
+import { takerFlow } from "./taker-flow";
 import { computeHistogram, type Histogram, type HistogramOptions } from "./histogram";
 
 /** Trade or aggTrade columns. */
@@ -328,33 +329,27 @@ export interface TradeStreamComparison {
  * aggregates should add up to the trades (insurance-fund and ADL trades are not aggregated).
  */
 export function compareAggTradesWithTrades(aggTrades: AggTradeColumns, trades: TradeColumns): TradeStreamComparison[] {
-  let firstId = -Infinity;
-  let lastId = Infinity;
+  let firstId = Infinity;
+  let lastId = -Infinity;
   if (aggTrades.length > 0 && trades.length > 0) {
     firstId = Math.max(aggTrades.firstTradeId[0], trades.tradeId[0]);
     lastId = Math.min(aggTrades.lastTradeId[aggTrades.length - 1], trades.tradeId[trades.length - 1]);
   }
-  const row = (stream: "aggTrade" | "trade", length: number, inRange: (i: number) => boolean, count: (i: number) => number, cols: TradeLikeColumns) => {
-    let messages = 0;
-    let covered = 0;
-    let quantity = 0;
-    let notional = 0;
-    let buyNotional = 0;
-    let sellNotional = 0;
-    for (let i = 0; i < length; i++) {
-      if (!inRange(i)) continue;
-      messages++;
-      covered += count(i);
-      const value = cols.price[i] * cols.quantity[i];
-      quantity += cols.quantity[i];
-      notional += value;
-      if (cols.isBuyerMaker[i]) sellNotional += value;
-      else buyNotional += value;
-    }
-    return { stream, messages, trades: covered, quantity, buyNotional, sellNotional, vwap: quantity > 0 ? notional / quantity : NaN };
+  const aggs = selectRows(aggTrades, (i) => aggTrades.firstTradeId[i] >= firstId && aggTrades.lastTradeId[i] <= lastId);
+  const fills = selectRows(trades, (i) => trades.tradeId[i] >= firstId && trades.tradeId[i] <= lastId);
+  let covered = 0;
+  for (let i = 0; i < aggs.length; i++) covered += aggs.lastTradeId[i] - aggs.firstTradeId[i] + 1;
+  const row = (stream: "aggTrade" | "trade", cols: TradeLikeColumns, tradeCount: number): TradeStreamComparison => {
+    const flow = takerFlow(cols);
+    return {
+      stream,
+      messages: cols.length,
+      trades: tradeCount,
+      quantity: flow.buyQuantity + flow.sellQuantity,
+      buyNotional: flow.buyNotional,
+      sellNotional: flow.sellNotional,
+      vwap: cols.length > 0 ? computeVwap(cols) : NaN,
+    };
   };
-  return [
-    row("aggTrade", aggTrades.length, (i) => aggTrades.firstTradeId[i] >= firstId && aggTrades.lastTradeId[i] <= lastId, (i) => aggTrades.lastTradeId[i] - aggTrades.firstTradeId[i] + 1, aggTrades),
-    row("trade", trades.length, (i) => trades.tradeId[i] >= firstId && trades.tradeId[i] <= lastId, () => 1, trades),
-  ];
+  return [row("aggTrade", aggs, covered), row("trade", fills, fills.length)];
 }
