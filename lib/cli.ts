@@ -59,14 +59,22 @@ function splitList(text: string | undefined): string[] {
 type Options = Record<string, { type: "string" | "boolean"; short?: string }>;
 
 interface ParsedArgs {
-  values: Record<string, string | undefined> & { help?: boolean };
+  /** Option values: strings for string options; flags are read with `isSet`. */
+  values: Record<string, string | undefined>;
+  flags: Record<string, boolean>;
   positionals: string[];
 }
 
 function parse(argv: string[], options: Options): ParsedArgs {
   try {
     const parsed = parseArgs({ args: argv, options: { ...options, help: { type: "boolean", short: "h" } }, allowPositionals: true, strict: true });
-    return parsed as unknown as ParsedArgs;
+    const values: Record<string, string | undefined> = {};
+    const flags: Record<string, boolean> = {};
+    for (const [key, value] of Object.entries(parsed.values)) {
+      if (typeof value === "boolean") flags[key] = value;
+      else if (typeof value === "string") values[key] = value;
+    }
+    return { values, flags, positionals: parsed.positionals };
   } catch (error) {
     const message = (error as Error).message.replace(/\. To specify a positional argument.*$/s, "");
     throw new UsageError(`${message}. Run "streamlab --help" for the options.`);
@@ -79,7 +87,7 @@ function formatProgress(progress: CaptureProgress): string {
 }
 
 async function runCapture(argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
-  const { values, positionals } = parse(argv, {
+  const { values, flags, positionals } = parse(argv, {
     symbols: { type: "string" },
     types: { type: "string" },
     count: { type: "string" },
@@ -90,7 +98,7 @@ async function runCapture(argv: string[], out: NodeJS.WritableStream, err: NodeJ
     name: { type: "string" },
     quiet: { type: "boolean" },
   });
-  if (values.help) return void out.write(USAGE + "\n"), 0;
+  if (flags.help) return void out.write(USAGE + "\n"), 0;
   const count = values.count === undefined ? undefined : parseCount(values.count);
   const durationMs = values.duration === undefined ? undefined : parseDuration(values.duration);
   if (count === undefined && durationMs === undefined) throw new UsageError("capture needs --count N or --duration <time> (or both).");
@@ -112,9 +120,9 @@ async function runCapture(argv: string[], out: NodeJS.WritableStream, err: NodeJ
       name: values.name,
       signal: controller.signal,
       progressIntervalMs: isTty ? 200 : 1000,
-      onProgress: (values.quiet as unknown as boolean) ? undefined : (progress) => err.write(isTty ? `\r${formatProgress(progress)}\x1b[K` : `${formatProgress(progress)}\n`),
+      onProgress: flags.quiet ? undefined : (progress) => err.write(isTty ? `\r${formatProgress(progress)}\x1b[K` : `${formatProgress(progress)}\n`),
     });
-    if (isTty && !(values.quiet as unknown as boolean)) err.write("\n");
+    if (isTty && !flags.quiet) err.write("\n");
     const idle = result.sample.events.filter((event) => event.kind === "silent");
     for (const event of idle) err.write(`warning: ${event.stream}: ${event.detail}\n`);
     if (result.sample.gaps.length > 0) err.write(`warning: ${result.sample.gaps.length} sequence gap(s) recorded in the sample (data lost in transit).\n`);
@@ -146,8 +154,8 @@ function expandFiles(inputs: string[]): string[] {
 }
 
 async function runReplay(argv: string[], out: NodeJS.WritableStream): Promise<number> {
-  const { values, positionals } = parse(argv, { port: { type: "string" }, speed: { type: "string" }, host: { type: "string" } });
-  if (values.help) return void out.write(USAGE + "\n"), 0;
+  const { values, flags, positionals } = parse(argv, { port: { type: "string" }, speed: { type: "string" }, host: { type: "string" } });
+  if (flags.help) return void out.write(USAGE + "\n"), 0;
   if (positionals.length === 0) throw new UsageError("replay needs at least one recording file or folder, e.g. data/bundled.");
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`Invalid --port ${JSON.stringify(values.port)}: expected 0-65535.`);
@@ -166,17 +174,17 @@ async function runReplay(argv: string[], out: NodeJS.WritableStream): Promise<nu
 }
 
 async function runInspect(argv: string[], out: NodeJS.WritableStream): Promise<number> {
-  const { values, positionals } = parse(argv, { json: { type: "boolean" } });
-  if (values.help) return void out.write(USAGE + "\n"), 0;
+  const { flags, positionals } = parse(argv, { json: { type: "boolean" } });
+  if (flags.help) return void out.write(USAGE + "\n"), 0;
   if (positionals.length !== 1) throw new UsageError("inspect needs exactly one sample file.");
   const report = inspectSample(loadSample(positionals[0]));
-  out.write((values.json as unknown as boolean) ? JSON.stringify(report, null, 2) + "\n" : formatInspection(report) + "\n");
+  out.write(flags.json ? JSON.stringify(report, null, 2) + "\n" : formatInspection(report) + "\n");
   return 0;
 }
 
 function runRecover(argv: string[], out: NodeJS.WritableStream): number {
-  const { values, positionals } = parse(argv, {});
-  if (values.help) return void out.write(USAGE + "\n"), 0;
+  const { flags, positionals } = parse(argv, {});
+  if (flags.help) return void out.write(USAGE + "\n"), 0;
   const target = positionals[0] ?? DEFAULT_CAPTURE_DIR;
   if (!fs.existsSync(target)) throw new UsageError(`No such file or folder: ${target}.`);
   const journals = fs.statSync(target).isDirectory()
@@ -188,8 +196,8 @@ function runRecover(argv: string[], out: NodeJS.WritableStream): number {
 }
 
 function runList(argv: string[], out: NodeJS.WritableStream): number {
-  const { values, positionals } = parse(argv, {});
-  if (values.help) return void out.write(USAGE + "\n"), 0;
+  const { flags, positionals } = parse(argv, {});
+  if (flags.help) return void out.write(USAGE + "\n"), 0;
   const dir = positionals[0] ?? DEFAULT_CAPTURE_DIR;
   for (const summary of listSamples(dir)) {
     const state = summary.complete ? "" : " (unfinished)";
@@ -199,14 +207,14 @@ function runList(argv: string[], out: NodeJS.WritableStream): number {
 }
 
 async function runStart(argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
-  const { values } = parse(argv, { source: { type: "string" } });
-  if (values.help) return void out.write(USAGE + "\n"), 0;
+  const { values, flags } = parse(argv, { source: { type: "string" } });
+  if (flags.help) return void out.write(USAGE + "\n"), 0;
   return runMainJob({ source: values.source, out, err });
 }
 
 async function runLab(argv: string[], out: NodeJS.WritableStream): Promise<number> {
-  const { values } = parse(argv, {});
-  if (values.help) return void out.write(USAGE + "\n"), 0;
+  const { flags } = parse(argv, {});
+  if (flags.help) return void out.write(USAGE + "\n"), 0;
   return openLab({ out });
 }
 

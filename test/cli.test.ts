@@ -69,3 +69,58 @@ test("inspect of a truncated sample fails clearly; of a real one it reports stre
   assert.equal(parsed.streams[0].latencyMs, null); // the seed has no receive times
   assert.deepEqual(parsed.gaps, []);
 });
+
+test("streamlab capture --count N from the replay server stores the first N messages of each stream, byte for byte", async () => {
+  const { startReplayServer } = await import("../lib/replay");
+  const { readRecordingLines } = await import("./helpers");
+  const hft = path.join(BUNDLED, "btcusdt-2023-04-04-hftbacktest-60s.jsonl.gz");
+  const alts = path.join(BUNDLED, "alts-2021-07-22-cryptofeed.jsonl.gz");
+  const server = await startReplayServer({ files: [hft, alts] });
+  const out = makeTempDir();
+  try {
+    const streams = ["btcusdt@trade", "btcusdt@depth@0ms", "sushiusdt@aggTrade", "sushiusdt@kline_1m"];
+    const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = require("child_process").spawn(process.execPath, [path.join(PROJECT_ROOT, "bin", "streamlab.cjs"), "capture", ...streams, "--count", "12", "--url", server.url, "--out", out]);
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (c: Buffer) => (stdout += c));
+      child.stderr.on("data", (c: Buffer) => (stderr += c));
+      child.on("exit", (code: number | null) => resolve({ code, stdout, stderr }));
+    });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /capturing .* messages \(btcusdt@trade \d+/);
+    const file = result.stdout.trim();
+    assert.equal(path.dirname(file), out);
+    const text = fs.readFileSync(file, "utf8");
+    const stored = text.slice(text.indexOf('"messages":[\n') + 13, text.lastIndexOf("\n]}")).split(",\n").map((line) => "{" + line.slice(line.indexOf(",") + 1));
+    const recorded = [...readRecordingLines(hft), ...readRecordingLines(alts)].filter((l) => !l.includes('"snapshot"')).map((line) => "{" + line.slice(line.indexOf(",") + 1));
+    for (const stream of streams) {
+      const tag = `{"stream":"${stream}",`;
+      assert.deepEqual(stored.filter((f) => f.startsWith(tag)), recorded.filter((f) => f.startsWith(tag)).slice(0, 12), stream);
+    }
+    assert.equal(stored.length, 48);
+  } finally {
+    await server.close();
+  }
+});
+
+test("npm start's job without a network says so, uses the bundled recordings and leaves reports/index.html", { timeout: 5 * 60_000 }, async () => {
+  const { runMainJob } = await import("../lib/main-job");
+  const { FIXTURES } = await import("./helpers");
+  const out: string[] = [];
+  const sink = { write: (s: string) => (out.push(s), true) } as unknown as NodeJS.WritableStream;
+  const outputDir = makeTempDir();
+  const saved = process.env.STREAMLAB_WS_URL;
+  process.env.STREAMLAB_WS_URL = "ws://127.0.0.1:9"; // nothing listens there: like a machine without a network
+  try {
+    const code = await runMainJob({ out: sink, outputDir, notebooks: [path.join(FIXTURES, "notebooks", "smoke.ipynb")] });
+    const text = out.join("");
+    assert.equal(code, 0, text);
+    assert.match(text, /No network to Binance \(Cannot connect to ws:\/\/127\.0\.0\.1:9\/market\/stream/);
+    assert.match(text, /Using the bundled real recordings \(data\/bundled\) through a local replay server\./);
+    assert.ok(fs.existsSync(path.join(outputDir, "index.html")));
+  } finally {
+    if (saved === undefined) delete process.env.STREAMLAB_WS_URL;
+    else process.env.STREAMLAB_WS_URL = saved;
+  }
+});
