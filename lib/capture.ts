@@ -17,7 +17,7 @@ import {
 } from "./binance/endpoints";
 import { fetchDepthSnapshot } from "./binance/rest";
 import { StreamConnection, controlErrorOf, nowMs } from "./connection";
-import { JournalWriter, peekStreamName } from "./journal";
+import { JOURNAL_SUFFIX, JournalWriter, peekStreamName } from "./journal";
 import { DEFAULT_CAPTURE_DIR, finishJournal, loadSample, sampleFileName } from "./samples";
 import { LIBRARY, type CaptureEvent, type Sample, type SampleSource, type StoredMessage } from "./sample-format";
 
@@ -120,6 +120,14 @@ export function capture(options: CaptureOptions): Promise<CaptureResult> {
   return session.run();
 }
 
+/** `base`, or `base-2`, `base-3`, … : the first name with neither a sample nor a journal in `dir`. */
+function unusedName(dir: string, base: string): string {
+  for (let n = 1; ; n++) {
+    const name = n === 1 ? base : `${base}-${n}`;
+    if (!fs.existsSync(path.join(dir, `${name}.json`)) && !fs.existsSync(path.join(dir, name + JOURNAL_SUFFIX))) return name;
+  }
+}
+
 class CaptureSession {
   private readonly counts: Record<string, number> = {};
   private readonly lastAt = new Map<string, number>();
@@ -152,9 +160,14 @@ class CaptureSession {
     for (const stream of streams) this.counts[stream] = 0;
     const symbols = [...new Set(streams.map((stream) => parseStreamName(stream).symbol))];
     const outDir = options.outDir ?? DEFAULT_CAPTURE_DIR;
-    const name = options.name ?? sampleFileName(symbols, streams, new Date());
-    if (name !== path.basename(name) || name.startsWith(".")) {
+    const name = options.name ?? unusedName(outDir, sampleFileName(symbols, streams, new Date()));
+    if (name !== path.basename(name) || name.startsWith(".") || name.length === 0) {
       throw new InvalidArgumentError("UNSAFE_FILE_NAME", `Unsafe sample name ${JSON.stringify(name)}: expected a plain file name.`);
+    }
+    for (const existing of [`${name}.json`, `${name}${JOURNAL_SUFFIX}`]) {
+      if (fs.existsSync(path.join(outDir, existing))) {
+        throw new InvalidArgumentError("SAMPLE_EXISTS", `Sample ${path.join(outDir, existing)} already exists: choose another name; captured data is never overwritten.`);
+      }
     }
     const isBinance = /binance(future)?\.com$/.test(new URL(wsBaseUrl).hostname);
     this.journal = JournalWriter.create(outDir, name, {

@@ -234,3 +234,14 @@ test("control errors are recognised in both shapes Binance uses", async () => {
   assert.equal(controlErrorOf({ result: null, id: 1 }), null);
   assert.equal(controlErrorOf("text"), null);
 });
+
+test("captures never overwrite: default names get a suffix, an explicit existing name is refused", async () => {
+  const outDir = makeTempDir();
+  await withReplay({ files: [HFT] }, async (server) => {
+    const first = await capture({ streams: ["btcusdt@trade"], count: 2, wsBaseUrl: server.url, outDir });
+    const second = await capture({ streams: ["btcusdt@trade"], count: 2, wsBaseUrl: server.url, outDir });
+    assert.notEqual(first.file, second.file);
+    assert.throws(() => capture({ streams: ["btcusdt@trade"], count: 2, wsBaseUrl: server.url, outDir, name: path.basename(first.file, ".json") }), /already exists: choose another name/);
+    assert.equal(loadSample(first.file).count, 2);
+  });
+});
