@@ -419,19 +419,8 @@ export function tradeBarsFigure(bars: TradeBars, options: FigureOptions = {}): P
  */
 export function tickerChangeFigure(tickers: TickerColumns, options: FigureOptions = {}): PlotlyFigure {
   const symbol = symbolOf(tickers);
-  const data = [
-    {
-      type: "scatter",
-      mode: "lines+markers",
-      name: "24h change",
-      x: Array.from(tickers.eventTime),
-      y: Array.from(tickers.priceChangePercent),
-      line: { color: LINE_COLOR, width: 2 },
-      marker: { size: 5 },
-      hovertemplate: "%{x|%H:%M:%S}<br>%{y:.3f} %<extra></extra>",
-    },
-  ];
-  return finishFigure(data, buildLayout(options.title ?? titled(symbol, "24h price change"), "Change over 24 h (%)", options));
+  const trace = pushTrace("24h change", tickers.eventTime, tickers.priceChangePercent, "%{y:.3f} %");
+  return finishFigure([trace], buildLayout(options.title ?? titled(symbol, "24h price change"), "Change over 24 h (%)", options));
 }
 
 /**
@@ -441,19 +430,22 @@ export function tickerChangeFigure(tickers: TickerColumns, options: FigureOption
 export function rollingVolumeFigure(tickers: TickerColumns | MiniTickerColumns, options: FigureOptions = {}): PlotlyFigure {
   const symbol = symbolOf(tickers);
   const { quote } = splitSymbolAssets(symbol);
-  const data = [
-    {
-      type: "scatter",
-      mode: "lines+markers",
-      name: "24h quote volume",
-      x: Array.from(tickers.eventTime),
-      y: Array.from(tickers.quoteVolume),
-      line: { color: LINE_COLOR, width: 2 },
-      marker: { size: 5 },
-      hovertemplate: `%{x|%H:%M:%S}<br>%{y:,.0f} ${quote}<extra></extra>`,
-    },
-  ];
-  return finishFigure(data, buildLayout(options.title ?? titled(symbol, "rolling 24h volume"), `Volume over 24 h (${quote})`, options));
+  const trace = pushTrace("24h quote volume", tickers.eventTime, tickers.quoteVolume, `%{y:,.0f} ${quote}`);
+  return finishFigure([trace], buildLayout(options.title ?? titled(symbol, "rolling 24h volume"), `Volume over 24 h (${quote})`, options));
+}
+
+/** One line with markers, one point per ticker push. */
+function pushTrace(name: string, x: ArrayLike<number>, y: ArrayLike<number>, valueHover: string): PlotlyTrace {
+  return {
+    type: "scatter",
+    mode: "lines+markers",
+    name,
+    x: Array.from(x),
+    y: Array.from(y),
+    line: { color: LINE_COLOR, width: 2 },
+    marker: { size: 5 },
+    hovertemplate: `%{x|%H:%M:%S}<br>${valueHover}<extra></extra>`,
+  };
 }
 
 /** How many trades each aggregate trade holds (`l − f + 1`), as bars. */

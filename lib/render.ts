@@ -483,7 +483,7 @@ export interface ExecuteOptions {
  * Executes notebooks headless, one after the other, with the "streamlab" kernel in each
  * notebook's folder; every error output, stderr output (tslab's compile and runtime errors) and
  * failed cell is an error. Outputs are kept after a failing cell: later cells still run.
- * @example const [result] = await executeNotebooks(["notebooks/02-trade.ipynb"], { outputDir: "/tmp/out" });
+ * @example const [result] = await executeNotebooks(["notebooks/02-trade.ipynb"], { outputDir: "reports" });
  */
 export async function executeNotebooks(notebooks: readonly string[], options: ExecuteOptions): Promise<ExecutedNotebook[]> {
   checkKernelRegistered();
