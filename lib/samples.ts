@@ -151,6 +151,18 @@ function sourceOfJournal(header: JournalHeaderMeta | null, events: readonly Capt
   return { ...header.source, urls: [...new Set([...(header.source.urls ?? []), ...opened])] };
 }
 
+/**
+ * A sample held in memory (not written): messages plus the metadata computed from them.
+ * @example summarizeSample(messages, { source: { kind: "recording", file: "x.jsonl" } }).gaps
+ */
+export function summarizeSample(
+  messages: readonly StoredMessage[],
+  known: Partial<Omit<SampleMeta, "format" | "formatVersion">> & { source: SampleSource; snapshots?: readonly StoredDepthSnapshot[] },
+): Sample {
+  const { snapshots, ...meta } = known;
+  return { ...buildMeta(messages, meta), messages, snapshots: snapshots ?? [] };
+}
+
 /** Writes `text` chunks to `file` atomically: a temp file, fsync, rename, fsync of the folder. */
 function writeFileAtomically(file: string, chunks: Iterable<string>): void {
   const tmp = `${file}.${process.pid}.tmp`;

@@ -13,7 +13,7 @@ import { InvalidArgumentError } from "./errors";
 import { buildStreamNames } from "./binance/endpoints";
 import { capture, isUnreachableError } from "./capture";
 import { startReplayServer } from "./replay";
-import { DEFAULT_CAPTURE_DIR, listSamples, loadSample } from "./samples";
+import { DEFAULT_CAPTURE_DIR, listSamples, loadSample, summarizeSample } from "./samples";
 import type { Sample, StoredMessage } from "./sample-format";
 
 /** Where the bundled real recordings live. */
@@ -82,40 +82,31 @@ export function describeSample(sample: Sample, source: string): string {
   return `Data: ${source}; ${sample.symbols.join(", ")}; ${streams || "no messages"}; event time ${formatTime(sample.firstEventTime)} → ${formatTime(sample.lastEventTime)}.`;
 }
 
-/** The first `count` messages of each wanted stream from recordings, in their recorded order. */
-function selectFromRecordings(recordings: readonly Sample[], streams: readonly string[], count: number | undefined): StoredMessage[] {
+/** The first `count` messages of each wanted stream, each from the first recording that has it. */
+function selectFromRecordings(recordings: readonly Sample[], streams: readonly string[], count: number | undefined) {
   const messages: StoredMessage[] = [];
+  const used: Sample[] = [];
   for (const stream of streams) {
     const recording = recordings.find((sample) => (sample.countsByStream[stream] ?? 0) > 0);
     if (!recording) continue;
+    if (!used.includes(recording)) used.push(recording);
     const picked = recording.messages.filter((message) => message.stream === stream);
     messages.push(...(count === undefined ? picked : picked.slice(0, count)));
   }
-  return messages;
+  return { messages, used };
 }
 
 function bundledSample(streams: readonly string[], count: number | undefined): { sample: Sample; recordings: Sample[]; file: string } {
-  const recordings = bundledRecordingFiles().map((file) => loadSample(file));
-  const messages = selectFromRecordings(recordings, streams, count);
+  const { messages, used } = selectFromRecordings(bundledRecordingFiles().map((file) => loadSample(file)), streams, count);
   if (messages.length === 0) {
     throw new InvalidArgumentError("NO_BUNDLED_DATA", `The bundled recordings hold none of ${streams.join(", ")}: try BTCUSDT (or a symbol listed in data/README.md).`);
   }
-  const used = recordings.filter((sample) => streams.some((stream) => (sample.countsByStream[stream] ?? 0) > 0));
-  const counts: Record<string, number> = {};
-  for (const message of messages) counts[message.stream] = (counts[message.stream] ?? 0) + 1;
-  const base = used[0];
-  const sample: Sample = {
-    ...base,
-    source: { kind: "recording", file: used.map((s) => path.basename(s.file ?? "")).join(", ") },
-    streams: Object.keys(counts),
-    count: messages.length,
-    countsByStream: counts,
-    firstEventTime: Math.min(...used.map((s) => s.firstEventTime ?? Infinity)),
-    lastEventTime: Math.max(...used.map((s) => s.lastEventTime ?? -Infinity)),
-    messages,
-    snapshots: used.flatMap((s) => s.snapshots),
-    gaps: used.flatMap((s) => s.gaps),
-  };
+  const files = used.map((s) => path.basename(s.file ?? ""));
+  const symbols = new Set(messages.map((m) => (m.data as { s?: string }).s));
+  const sample = summarizeSample(messages, {
+    source: { kind: "recording", file: files.join(", ") },
+    snapshots: used.flatMap((s) => s.snapshots.filter((snapshot) => symbols.has(snapshot.symbol))),
+  });
   return { sample, recordings: used, file: used.map((s) => s.file ?? "").join(", ") };
 }
 
@@ -133,8 +124,9 @@ async function replaySample(streams: readonly string[], settings: NotebookSettin
       silenceTimeoutMs: 5000,
       idleTimeoutMs: 1500,
     });
-    const recordings = files.map((file) => loadSample(file)).filter((sample) => streams.some((stream) => (sample.countsByStream[stream] ?? 0) > 0));
-    return { ...result, recordings };
+    // the files the server really played: for each stream, the first one that has it
+    const { used } = selectFromRecordings(files.map((file) => loadSample(file)), streams, 0);
+    return { ...result, recordings: used };
   } finally {
     await server.close();
   }
@@ -189,8 +181,11 @@ export function messagesWithReceiveTimes(data: NotebookData): { messages: readon
     return { messages: data.sample.messages, note: "Receive times of this capture." };
   }
   const streams = new Set(data.sample.streams);
-  const messages = data.recordings.flatMap((recording) => recording.messages.filter((m) => streams.has(m.stream) && m.localTimestamp !== null));
-  const names = data.recordings.map((r) => path.basename(r.file ?? "")).join(", ");
+  const timed = data.recordings
+    .map((recording) => ({ file: path.basename(recording.file ?? ""), messages: recording.messages.filter((m) => streams.has(m.stream) && m.localTimestamp !== null) }))
+    .filter((recording) => recording.messages.length > 0);
+  const messages = timed.flatMap((recording) => recording.messages);
+  const names = timed.map((recording) => recording.file).join(", ");
   return {
     messages,
     note: messages.length > 0
