@@ -69,7 +69,6 @@ export async function runMainJob(options: MainJobOptions = {}): Promise<number> 
   for (const notebook of summary.notebooks) {
     out.write(`  ${notebook.errors === 0 ? "ok  " : "FAIL"} ${path.relative(process.cwd(), notebook.html)} (${notebook.seconds.toFixed(1)} s, ${notebook.charts} charts${notebook.errors ? `, ${notebook.errors} errors` : ""})\n`);
   }
-  for (const note of summary.notes) out.write(`note: ${note}\n`);
   out.write(`Reports: ${path.relative(process.cwd(), summary.indexHtml) || summary.indexHtml}\n`);
   return failed.length === 0 ? 0 : 1;
 }

@@ -16,6 +16,7 @@ import * as path from "path";
 import { pathToFileURL } from "url";
 import type { BrowserContext } from "playwright-core";
 import { StreamlabError } from "./errors";
+import { escapeHtml } from "./html";
 
 /** The project's root folder. */
 export const PROJECT_ROOT = path.resolve(__dirname, "..");
@@ -404,10 +405,6 @@ function findDataLine(nb: NotebookJson): string | null {
 
 function decodeEntities(text: string): string {
   return text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, "&");
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 
 interface ChartRef {

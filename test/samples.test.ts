@@ -146,3 +146,9 @@ test("sequence gaps: none in the real recordings, every kind of break detected",
   // two symbols never share a chain
   assert.equal(findSequenceGaps([...trades.slice(0, 2), { stream: "ethusdt@trade", data: { ...(trades[0].data as object), t: 5 } }]).length, 0);
 });
+
+test("samples are stamped with the package's name and version", () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "package.json"), "utf8")) as { name: string; version: string };
+  const { LIBRARY } = require("../lib/sample-format") as typeof import("../lib/sample-format");
+  assert.deepEqual(LIBRARY, { name: pkg.name, version: pkg.version });
+});
