@@ -8,10 +8,10 @@ import * as os from "os";
 import * as path from "path";
 import { pathToFileURL } from "url";
 import { tradeColumns } from "../lib/analysis/columns";
-import { priceBySideFigure } from "../lib/figures";
-import { renderChartHtml, renderHtmlPage } from "../lib/html";
-import { launchChromium } from "../lib/render";
-import { loadSample, selectMessages } from "../lib/samples";
+import { priceBySideFigure } from "../lib/notebook/figures";
+import { renderChartHtml, renderHtmlPage } from "../lib/notebook/html";
+import { launchChromium } from "../lib/render/render";
+import { loadSample, selectMessages } from "../lib/store/samples";
 
 async function makeReadmeChart(): Promise<void> {
   const root = path.join(__dirname, "..");

@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as net from "net";
 import * as path from "path";
 import { pathToFileURL } from "url";
-import { REPORTS_DIR, findChromium, findJupyter, findChartIds, launchChromium, renderWorkspace, startJupyterServer, type HeadlessBrowser, type JupyterServer } from "../lib/render";
+import { REPORTS_DIR, findChromium, findJupyter, findChartIds, launchChromium, renderWorkspace, startJupyterServer, type HeadlessBrowser, type JupyterServer } from "../lib/render/render";
 import { CHARTS_DRAWN, readPage } from "./browser-helpers";
 import { FIXTURES, makeTempDir } from "./helpers";
 

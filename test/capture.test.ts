@@ -4,11 +4,11 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { WebSocketServer } from "ws";
-import { capture } from "../lib/capture";
+import { capture } from "../lib/capture/session";
 import { ConnectionError } from "../lib/errors";
-import { startReplayServer, type ReplayServer } from "../lib/replay";
-import { loadSample } from "../lib/samples";
-import { FuturesMarketWebsocket } from "../lib/seed-client";
+import { startReplayServer, type ReplayServer } from "../lib/replay/server";
+import { loadSample } from "../lib/store/samples";
+import { FuturesMarketWebsocket } from "../lib/capture/seed-client";
 import { BUNDLED, PROJECT_ROOT, makeTempDir, readRecordingLines } from "./helpers";
 
 const HFT = path.join(BUNDLED, "btcusdt-2023-04-04-hftbacktest-60s.jsonl.gz");
@@ -217,7 +217,7 @@ test("SIGKILL mid-capture leaves every received message on disk, recoverable", a
       const got = partial.messages.filter((m) => m.stream === stream).map((m) => JSON.stringify({ stream: m.stream, data: m.data }));
       assert.deepEqual(got, recorded.get(stream)!.slice(0, got.length), stream);
     }
-    const { main } = await import("../lib/cli");
+    const { main } = await import("../lib/cli/main");
     const out: string[] = [];
     const sink = { write: (s: string) => (out.push(s), true) } as unknown as NodeJS.WritableStream;
     assert.equal(await main(["recover", outDir], sink, sink), 0);
@@ -228,7 +228,7 @@ test("SIGKILL mid-capture leaves every received message on disk, recoverable", a
 });
 
 test("control errors are recognised in both shapes Binance uses", async () => {
-  const { controlErrorOf } = await import("../lib/connection");
+  const { controlErrorOf } = await import("../lib/capture/connection");
   assert.deepEqual(controlErrorOf({ code: 2, msg: "Invalid request", id: 1 }), { code: 2, msg: "Invalid request" });
   assert.deepEqual(controlErrorOf({ error: { code: 3, msg: "Invalid JSON" }, id: null }), { code: 3, msg: "Invalid JSON" });
   assert.equal(controlErrorOf({ result: null, id: 1 }), null);

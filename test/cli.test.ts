@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { main } from "../lib/cli";
+import { main } from "../lib/cli/main";
 import { BUNDLED, PROJECT_ROOT, makeTempDir } from "./helpers";
 
 /** Runs the real `streamlab` command (bin/streamlab.cjs) in a child process. */
@@ -71,7 +71,7 @@ test("inspect of a truncated sample fails clearly; of a real one it reports stre
 });
 
 test("streamlab capture --count N from the replay server stores the first N messages of each stream, byte for byte", async () => {
-  const { startReplayServer } = await import("../lib/replay");
+  const { startReplayServer } = await import("../lib/replay/server");
   const { readRecordingLines } = await import("./helpers");
   const hft = path.join(BUNDLED, "btcusdt-2023-04-04-hftbacktest-60s.jsonl.gz");
   const alts = path.join(BUNDLED, "alts-2021-07-22-cryptofeed.jsonl.gz");
@@ -105,7 +105,7 @@ test("streamlab capture --count N from the replay server stores the first N mess
 });
 
 test("npm start's job without a network says so, uses the bundled recordings and leaves reports/index.html", { timeout: 5 * 60_000 }, async () => {
-  const { runMainJob } = await import("../lib/main-job");
+  const { runMainJob } = await import("../lib/cli/main-job");
   const { FIXTURES } = await import("./helpers");
   const out: string[] = [];
   const sink = { write: (s: string) => (out.push(s), true) } as unknown as NodeJS.WritableStream;

@@ -9,9 +9,9 @@ import * as path from "path";
 import { pathToFileURL } from "url";
 import { describeFields } from "../lib/binance/fields";
 import { tradeColumns } from "../lib/analysis/columns";
-import { priceBySideFigure } from "../lib/figures";
-import { renderChartHtml, renderHtmlPage, renderTableHtml } from "../lib/html";
-import { launchChromium } from "../lib/render";
+import { priceBySideFigure } from "../lib/notebook/figures";
+import { renderChartHtml, renderHtmlPage, renderTableHtml } from "../lib/notebook/html";
+import { launchChromium } from "../lib/render/render";
 import { CHARTS_DRAWN } from "./browser-helpers";
 import { makeTempDir } from "./helpers";
 

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as path from "path";
-import { loadSample } from "../lib/samples";
+import { loadSample } from "../lib/store/samples";
 import { depthColumns, depthLevelColumns, tradeColumns } from "../lib/analysis/columns";
 import { rebuildBestBidAsk } from "../lib/analysis/depth";
 import { computeBuySellVolume, computeTradeBars } from "../lib/analysis/trade-stats";
@@ -18,7 +18,7 @@ import {
   tickersFrame,
   tradeBarsFrame,
   tradesFrame,
-} from "../lib/frames";
+} from "../lib/notebook/frames";
 import { InvalidArgumentError } from "../lib/errors";
 import { BUNDLED } from "./helpers";
 

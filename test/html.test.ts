@@ -2,13 +2,13 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as path from "path";
 import * as vm from "vm";
-import { loadSample } from "../lib/samples";
-import type { StoredMessage } from "../lib/sample-format";
+import { loadSample } from "../lib/store/samples";
+import type { StoredMessage } from "../lib/store/sample-format";
 import { depthColumns, tickerColumns, tradeColumns } from "../lib/analysis/columns";
 import { rebuildBestBidAsk } from "../lib/analysis/depth";
 import { computeBuySellVolume, computeTradeBars } from "../lib/analysis/trade-stats";
 import { computeReceiveLatency, countMessageRates } from "../lib/analysis/timing";
-import { tradesFrame } from "../lib/frames";
+import { tradesFrame } from "../lib/notebook/frames";
 import {
   escapeFigureText,
   escapeHtml,
@@ -21,9 +21,9 @@ import {
   renderTableHtml,
   serializeScriptJson,
   type PlotlyFigure,
-} from "../lib/html";
-import * as F from "../lib/figures";
-import { priceBySideFigure } from "../lib/figures";
+} from "../lib/notebook/html";
+import * as F from "../lib/notebook/figures";
+import { priceBySideFigure } from "../lib/notebook/figures";
 import { InvalidArgumentError } from "../lib/errors";
 import { BUNDLED } from "./helpers";
 

@@ -5,10 +5,10 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { capture } from "../lib/capture";
+import { capture } from "../lib/capture/session";
 import { decodeMessage } from "../lib/binance/decode";
 import { fetchDepthSnapshot } from "../lib/binance/rest";
-import { FuturesMarketWebsocket } from "../lib/seed-client";
+import { FuturesMarketWebsocket } from "../lib/capture/seed-client";
 import { makeTempDir } from "./helpers";
 
 const LIVE = process.env.LIVE === "1";

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
 import { pathToFileURL } from "url";
-import { NOTEBOOKS_DIR, REPORTS_DIR, launchChromium, renderWorkspace, type RenderSummary } from "../lib/render";
+import { NOTEBOOKS_DIR, REPORTS_DIR, launchChromium, renderWorkspace, type RenderSummary } from "../lib/render/render";
 import { CHARTS_DRAWN, readPage } from "./browser-helpers";
 import { makeTempDir } from "./helpers";
 

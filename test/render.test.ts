@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
-import { executeNotebooks, findChartIds, findPython, insertChartFallback, renderWorkspace } from "../lib/render";
+import { executeNotebooks, findChartIds, findPython, insertChartFallback, renderWorkspace } from "../lib/render/render";
 import { FIXTURES, makeTempDir } from "./helpers";
 
 const SMOKE = path.join(FIXTURES, "notebooks", "smoke.ipynb");

@@ -6,9 +6,9 @@ import * as path from "path";
 import * as zlib from "zlib";
 import { performance } from "perf_hooks";
 import { WebSocket } from "ws";
-import { startReplayServer, type ReplayOptions, type ReplayServer } from "../lib/replay";
+import { startReplayServer, type ReplayOptions, type ReplayServer } from "../lib/replay/server";
 import { InvalidArgumentError, SampleFileError } from "../lib/errors";
-import { loadSample } from "../lib/samples";
+import { loadSample } from "../lib/store/samples";
 
 const BUNDLED = path.join(__dirname, "..", "data", "bundled");
 const HFT = path.join(BUNDLED, "btcusdt-2023-04-04-hftbacktest-60s.jsonl.gz");

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
-import { JournalWriter } from "../lib/journal";
+import { JournalWriter } from "../lib/store/journal";
 import {
   finishJournal,
   listSamples,
@@ -12,7 +12,7 @@ import {
   saveSample,
   SampleStorage,
   selectMessages,
-} from "../lib/samples";
+} from "../lib/store/samples";
 import { findSequenceGaps } from "../lib/binance/sequence";
 import { SampleFileError } from "../lib/errors";
 import { BUNDLED, makeTempDir, readRecordingLines } from "./helpers";
@@ -149,6 +149,6 @@ test("sequence gaps: none in the real recordings, every kind of break detected",
 
 test("samples are stamped with the package's name and version", () => {
   const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "package.json"), "utf8")) as { name: string; version: string };
-  const { LIBRARY } = require("../lib/sample-format") as typeof import("../lib/sample-format");
+  const { LIBRARY } = require("../lib/store/sample-format") as typeof import("../lib/store/sample-format");
   assert.deepEqual(LIBRARY, { name: pkg.name, version: pkg.version });
 });

@@ -1,8 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "fs";
-import { captureOrLoad, describeSample, messagesWithReceiveTimes } from "../lib/workspace";
-import { saveSample, loadSample } from "../lib/samples";
+import { captureOrLoad, describeSample, messagesWithReceiveTimes } from "../lib/notebook/workspace";
+import { saveSample, loadSample } from "../lib/store/samples";
 import { makeTempDir } from "./helpers";
 
 /** Runs `body` with STREAMLAB_WS_URL pointing where nothing listens: like a machine without a network. */

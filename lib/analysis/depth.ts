@@ -14,7 +14,7 @@ import { InvalidArgumentError } from "../errors";
 import { decodeLevels, type DepthUpdate, type Level } from "../binance/decode";
 import type { RawDepthSnapshot } from "../binance/raw";
 import { findSequenceGaps, type SequenceGap } from "../binance/sequence";
-import type { StoredDepthSnapshot } from "../sample-format";
+import type { StoredDepthSnapshot } from "../store/sample-format";
 import { decodeBookTicker } from "../binance/decode";
 import { decodeDepthMessages, type MessageLike } from "./columns";
 

@@ -22,10 +22,10 @@ import {
   type MiniTickerColumns,
   type TickerColumns,
   type TradeColumns,
-} from "./analysis/columns";
-import type { BestBidAskColumns, BookRebuild } from "./analysis/depth";
-import type { BuySellVolume, TradeBars } from "./analysis/trade-stats";
-import { InvalidArgumentError } from "./errors";
+} from "../analysis/columns";
+import type { BestBidAskColumns, BookRebuild } from "../analysis/depth";
+import type { BuySellVolume, TradeBars } from "../analysis/trade-stats";
+import { InvalidArgumentError } from "../errors";
 
 /** A column for `buildFrame`: a typed array or a plain array of the same length as the others. */
 export type FrameColumn = ArrayLike<number> | readonly (string | number | boolean | null)[];

@@ -5,13 +5,13 @@
  * `type: "date"`, shown in UTC), a height of 380 px, and at most ~5000 points per trace
  * (downsampled keeping each bucket's extremes).
  */
-import type { AggTradeColumns, DepthColumns, MiniTickerColumns, TickerColumns, TradeColumns } from "./analysis/columns";
-import type { BestBidAskColumns, BookRebuild } from "./analysis/depth";
-import { pickDownsampleIndices, takeValues } from "./analysis/downsample";
-import { computeHistogram } from "./analysis/histogram";
-import type { LatencyColumns, MessageRates } from "./analysis/timing";
-import { computeIntervalsMs, summarizeDistribution } from "./analysis/timing";
-import { computeCumulativeDelta, computeRunningVwap, computeTradeSizeHistogram, type AggregateSizes, type BuySellVolume, type TradeBars } from "./analysis/trade-stats";
+import type { AggTradeColumns, DepthColumns, MiniTickerColumns, TickerColumns, TradeColumns } from "../analysis/columns";
+import type { BestBidAskColumns, BookRebuild } from "../analysis/depth";
+import { pickDownsampleIndices, takeValues } from "../analysis/downsample";
+import { computeHistogram } from "../analysis/histogram";
+import type { LatencyColumns, MessageRates } from "../analysis/timing";
+import { computeIntervalsMs, summarizeDistribution } from "../analysis/timing";
+import { computeCumulativeDelta, computeRunningVwap, computeTradeSizeHistogram, type AggregateSizes, type BuySellVolume, type TradeBars } from "../analysis/trade-stats";
 import { formatNumber, type PlotlyFigure, type PlotlyLayout, type PlotlyTrace } from "./html";
 
 /** Options every figure builder takes. */

@@ -4,7 +4,7 @@
  * replies by id, and report closes. No parsing of market frames happens here.
  */
 import { WebSocket } from "ws";
-import { ConnectionError } from "./errors";
+import { ConnectionError } from "../errors";
 
 /** Milliseconds since the epoch, fractional, from a monotonic clock anchored at process start. */
 export function nowMs(): number {

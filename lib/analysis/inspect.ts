@@ -2,9 +2,9 @@
  * `streamlab inspect`: what a sample holds — messages per stream, time ranges, receive latency,
  * sequence gaps and capture events — as a plain object (for `--json`) and as text.
  */
-import type { SequenceGap } from "./binance/sequence";
-import { computeReceiveLatency, summarizeDistribution, summarizeLatencyByStream, type DistributionSummary } from "./analysis/timing";
-import type { CaptureEvent, Sample } from "./sample-format";
+import type { SequenceGap } from "../binance/sequence";
+import { computeReceiveLatency, summarizeDistribution, summarizeLatencyByStream, type DistributionSummary } from "./timing";
+import type { CaptureEvent, Sample } from "../store/sample-format";
 
 /** One stream's row in an inspection. */
 export interface StreamInspection {

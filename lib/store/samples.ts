@@ -9,9 +9,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as zlib from "zlib";
-import { InvalidArgumentError, SampleFileError, excerpt } from "./errors";
-import { normalizeSymbol, parseStreamName } from "./binance/endpoints";
-import { findSequenceGaps } from "./binance/sequence";
+import { InvalidArgumentError, SampleFileError, excerpt } from "../errors";
+import { normalizeSymbol, parseStreamName } from "../binance/endpoints";
+import { findSequenceGaps } from "../binance/sequence";
 import { JOURNAL_SUFFIX, type JournalHeaderMeta } from "./journal";
 import {
   LIBRARY,
@@ -254,7 +254,7 @@ export interface SaveSampleOptions {
 }
 
 /** Default folder for new captures, relative to the project root. */
-export const DEFAULT_CAPTURE_DIR = path.join(__dirname, "..", "data", "captures");
+export const DEFAULT_CAPTURE_DIR = path.join(__dirname, "..", "..", "data", "captures");
 
 /**
  * Saves messages as a sample file, atomically, and returns its path.

@@ -8,10 +8,10 @@
  * const first = await ws.receiveMessage();   // { localTimestamp, stream: "btcusdt@trade", data: {...} }
  * await ws.closeConnection();
  */
-import { ConnectionError, InvalidArgumentError, excerpt } from "./errors";
-import { buildStreamNames, combinedStreamUrl, normalizeSymbol, parseStreamName, resolveEndpoints } from "./binance/endpoints";
+import { ConnectionError, InvalidArgumentError, excerpt } from "../errors";
+import { buildStreamNames, combinedStreamUrl, normalizeSymbol, parseStreamName, resolveEndpoints } from "../binance/endpoints";
 import { StreamConnection, controlErrorOf } from "./connection";
-import type { StoredMessage } from "./sample-format";
+import type { StoredMessage } from "../store/sample-format";
 
 interface Waiter {
   resolve(message: StoredMessage): void;

@@ -5,15 +5,15 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
-import { StreamlabError } from "./errors";
-import { STREAM_TYPES } from "./binance/endpoints";
-import { capture, type CaptureProgress } from "./capture";
-import { formatInspection, inspectSample } from "./inspect";
-import { JOURNAL_SUFFIX } from "./journal";
+import { StreamlabError } from "../errors";
+import { STREAM_TYPES } from "../binance/endpoints";
+import { capture, type CaptureProgress } from "../capture/session";
+import { formatInspection, inspectSample } from "../analysis/inspect";
+import { JOURNAL_SUFFIX } from "../store/journal";
 import { runMainJob } from "./main-job";
-import { openLab } from "./render";
-import { startReplayServer } from "./replay";
-import { DEFAULT_CAPTURE_DIR, listSamples, loadSample, recoverJournal } from "./samples";
+import { openLab } from "../render/render";
+import { startReplayServer } from "../replay/server";
+import { DEFAULT_CAPTURE_DIR, listSamples, loadSample, recoverJournal } from "../store/samples";
 
 const USAGE = `streamlab — capture, replay and inspect Binance USD-M futures market streams
 

@@ -9,7 +9,7 @@
  */
 import * as fs from "fs";
 import { randomBytes } from "crypto";
-import { InvalidArgumentError } from "./errors";
+import { InvalidArgumentError } from "../errors";
 
 /** A plotly trace: `{ type: "scatter", x: [...], y: [...], name: "..." }`. */
 export type PlotlyTrace = Record<string, unknown>;

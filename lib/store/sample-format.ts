@@ -3,8 +3,8 @@
  * JSONL recording looks. Types and small pure helpers only; reading and writing live in
  * samples.ts and journal.ts.
  */
-import type { RawDepthSnapshot } from "./binance/raw";
-import type { SequenceGap } from "./binance/sequence";
+import type { RawDepthSnapshot } from "../binance/raw";
+import type { SequenceGap } from "../binance/sequence";
 
 /** `format` field of every sample file this library writes. */
 export const SAMPLE_FORMAT = "streamlab.sample";

@@ -9,15 +9,15 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { InvalidArgumentError } from "./errors";
-import { buildStreamNames } from "./binance/endpoints";
-import { capture, isUnreachableError } from "./capture";
-import { startReplayServer } from "./replay";
-import { DEFAULT_CAPTURE_DIR, listSamples, loadSample, summarizeSample } from "./samples";
-import type { Sample, StoredMessage } from "./sample-format";
+import { InvalidArgumentError } from "../errors";
+import { buildStreamNames } from "../binance/endpoints";
+import { capture, isUnreachableError } from "../capture/session";
+import { startReplayServer } from "../replay/server";
+import { DEFAULT_CAPTURE_DIR, listSamples, loadSample, summarizeSample } from "../store/samples";
+import type { Sample, StoredMessage } from "../store/sample-format";
 
 /** Where the bundled real recordings live. */
-export const BUNDLED_DIR = path.join(__dirname, "..", "data", "bundled");
+export const BUNDLED_DIR = path.join(__dirname, "..", "..", "data", "bundled");
 
 /** Environment variable that picks the notebooks' data source. */
 export const SOURCE_ENV = "STREAMLAB_SOURCE";

@@ -15,11 +15,11 @@ import * as os from "os";
 import * as path from "path";
 import { pathToFileURL } from "url";
 import type { BrowserContext } from "playwright-core";
-import { StreamlabError } from "./errors";
-import { escapeHtml } from "./html";
+import { StreamlabError } from "../errors";
+import { escapeHtml } from "../notebook/html";
 
 /** The project's root folder. */
-export const PROJECT_ROOT = path.resolve(__dirname, "..");
+export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 /** The notebooks `renderWorkspace` executes by default. */
 export const NOTEBOOKS_DIR = path.join(PROJECT_ROOT, "notebooks");
 /** Where rendered notebooks and the index go by default. */

@@ -4,11 +4,11 @@
  * notebook with the project's kernel, signs them, and writes shareable HTML to reports/.
  */
 import * as path from "path";
-import { InvalidArgumentError } from "./errors";
-import { combinedStreamUrl, resolveEndpoints } from "./binance/endpoints";
-import { StreamConnection } from "./connection";
-import { renderWorkspace } from "./render";
-import { SOURCE_ENV, type DataSource } from "./workspace";
+import { InvalidArgumentError } from "../errors";
+import { combinedStreamUrl, resolveEndpoints } from "../binance/endpoints";
+import { StreamConnection } from "../capture/connection";
+import { renderWorkspace } from "../render/render";
+import { SOURCE_ENV, type DataSource } from "../notebook/workspace";
 
 /** Options of `runMainJob`. */
 export interface MainJobOptions {

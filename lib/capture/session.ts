@@ -6,7 +6,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { ConnectionError, InvalidArgumentError, StreamlabError, excerpt } from "./errors";
+import { ConnectionError, InvalidArgumentError, StreamlabError, excerpt } from "../errors";
 import {
   type Route,
   buildStreamNames,
@@ -14,12 +14,12 @@ import {
   groupStreamsByRoute,
   parseStreamName,
   resolveEndpoints,
-} from "./binance/endpoints";
-import { fetchDepthSnapshot } from "./binance/rest";
+} from "../binance/endpoints";
+import { fetchDepthSnapshot } from "../binance/rest";
 import { StreamConnection, controlErrorOf, nowMs } from "./connection";
-import { JOURNAL_SUFFIX, JournalWriter, peekStreamName } from "./journal";
-import { DEFAULT_CAPTURE_DIR, finishJournal, loadSample, sampleFileName } from "./samples";
-import { LIBRARY, type CaptureEvent, type Sample, type SampleSource, type StoredMessage } from "./sample-format";
+import { JOURNAL_SUFFIX, JournalWriter, peekStreamName } from "../store/journal";
+import { DEFAULT_CAPTURE_DIR, finishJournal, loadSample, sampleFileName } from "../store/samples";
+import { LIBRARY, type CaptureEvent, type Sample, type SampleSource, type StoredMessage } from "../store/sample-format";
 
 /** What `capture` reports while it runs. */
 export interface CaptureProgress {
