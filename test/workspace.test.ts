@@ -1,7 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "fs";
+import * as path from "path";
 import { captureOrLoad, describeSample, messagesWithReceiveTimes } from "../lib/notebook/workspace";
+import { describeNotebookData } from "../lib/notebook/notebook-data";
 import { saveSample, loadSample } from "../lib/store/samples";
 import { makeTempDir } from "./helpers";
 
@@ -25,6 +27,12 @@ test("live unreachable: falls back to the newest saved sample with the same stre
   assert.equal(bundled.sample.count, 20);
   assert.match(bundled.description, /^Data: bundled recording \(live Binance unreachable\); BTCUSDT; btcusdt@trade ×20; event time 2025-03-19 11:58:11 UTC → 2025-03-19 11:58:13 UTC\.$/);
   assert.deepEqual(fs.readdirSync(outDir), [], "a failed live capture leaves no empty sample");
+  assert.equal(bundled.file, null, "the bundled recordings are read, nothing is saved");
+  assert.deepEqual(bundled.recordings.map((r) => path.basename(r.file ?? "")), ["btcusdt-trade.json"]);
+  const bundledLines = describeNotebookData(bundled);
+  assert.match(bundledLines[0], /^Live Binance could not be reached \(Cannot connect to ws:\/\/127\.0\.0\.1:9\//);
+  assert.equal(bundledLines[1], bundled.description);
+  assert.deepEqual(bundledLines.slice(2), ["Bundled files read: data/bundled/btcusdt-trade.json"]);
 
   const file = saveSample(bundled.sample.messages.slice(0, 7), { dir: outDir, name: "mine" });
   const saved = await offline(() => captureOrLoad({ symbol: "BTCUSDT", types: ["trade"], count: 20, source: "live", outDir }));
@@ -32,6 +40,10 @@ test("live unreachable: falls back to the newest saved sample with the same stre
   assert.equal(saved.file, file);
   assert.equal(saved.sample.count, 7);
   assert.match(saved.description, /saved sample mine\.json \(live Binance unreachable\)/);
+  const savedLines = describeNotebookData(saved);
+  assert.equal(savedLines.length, 3);
+  assert.match(savedLines[0], /^Live Binance could not be reached/);
+  assert.equal(savedLines[2], `Sample file: ${file}`, "a sample outside the project is named by its full path");
 });
 
 test("replay: captured from the bundled recordings through a replay server into a new sample", async () => {
@@ -40,6 +52,7 @@ test("replay: captured from the bundled recordings through a replay server into 
   assert.equal(data.source, "replay");
   assert.equal(data.sample.source.kind, "replay");
   assert.deepEqual(data.sample.countsByStream, { "btcusdt@trade": 20, "btcusdt@depth@0ms": 30 });
+  assert.ok(data.file !== null && path.dirname(data.file) === outDir, "the replay is saved as a new sample");
   assert.equal(loadSample(data.file).count, 50);
   assert.ok(data.sample.events.some((e) => e.kind === "silent" && e.stream === "btcusdt@trade"), "the seed's 20 trades ran out: recorded, not silent");
   const timed = messagesWithReceiveTimes(data);

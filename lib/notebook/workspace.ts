@@ -1,6 +1,7 @@
 /**
  * What a notebook's capture cell calls: capture fresh messages from the chosen source, save
- * them as a new sample under data/captures, and say in one line which data the notebook shows.
+ * them as a new sample under data/captures, and describe in one line which data the notebook
+ * shows (`showNotebookData` in notebook-data.ts prints it with the files behind it).
  *
  * Sources: `live` (Binance; when it cannot be reached, the newest saved sample with the same
  * streams, else the bundled recordings), `replay` (the bundled recordings served by a local
@@ -42,15 +43,21 @@ export interface NotebookSettings {
 /** What the capture cell hands to the rest of the notebook. */
 export interface NotebookData {
   readonly sample: Sample;
-  /** The sample file the notebook reads. */
-  readonly file: string;
+  /**
+   * The saved sample file the notebook reads: the new capture (live, replay) or the saved sample
+   * fallen back to. Null when the bundled recordings are read directly: `recordings` names them.
+   */
+  readonly file: string | null;
   /** Which source the data really came from (after any fallback). */
   readonly source: DataSource | "saved";
   /** One line for the reader: source, symbol, streams, count, time range. */
   readonly description: string;
   /** When live was asked for but could not be reached: why. */
   readonly fallbackReason: string | null;
-  /** For replays: the bundled recordings behind the replay (their own receive times are real). */
+  /**
+   * The bundled recordings behind the data: the ones read (bundled) or played (replay), each
+   * with its `file`; empty for live and saved samples.
+   */
   readonly recordings: readonly Sample[];
 }
 
@@ -96,7 +103,7 @@ function selectFromRecordings(recordings: readonly Sample[], streams: readonly s
   return { messages, used };
 }
 
-function bundledSample(streams: readonly string[], count: number | undefined): { sample: Sample; recordings: Sample[]; file: string } {
+function bundledSample(streams: readonly string[], count: number | undefined): { sample: Sample; recordings: Sample[] } {
   const { messages, used } = selectFromRecordings(bundledRecordingFiles().map((file) => loadSample(file)), streams, count);
   if (messages.length === 0) {
     throw new InvalidArgumentError("NO_BUNDLED_DATA", `The bundled recordings hold none of ${streams.join(", ")}: try BTCUSDT (or a symbol listed in data/README.md).`);
@@ -107,7 +114,7 @@ function bundledSample(streams: readonly string[], count: number | undefined): {
     source: { kind: "recording", file: files.join(", ") },
     snapshots: used.flatMap((s) => s.snapshots.filter((snapshot) => symbols.has(snapshot.symbol))),
   });
-  return { sample, recordings: used, file: used.map((s) => s.file ?? "").join(", ") };
+  return { sample, recordings: used };
 }
 
 async function replaySample(streams: readonly string[], settings: NotebookSettings) {
@@ -140,8 +147,8 @@ export async function captureOrLoad(settings: NotebookSettings): Promise<Noteboo
   const streams = buildStreamNames([settings.symbol], settings.types);
   const source = resolveSource(settings.source);
   if (source === "bundled") {
-    const { sample, recordings, file } = bundledSample(streams, settings.count);
-    return { sample, file, source, recordings, fallbackReason: null, description: describeSample(sample, `bundled recording (${sample.source.file})`) };
+    const { sample, recordings } = bundledSample(streams, settings.count);
+    return { sample, file: null, source, recordings, fallbackReason: null, description: describeSample(sample, `bundled recording (${sample.source.file})`) };
   }
   if (source === "replay") {
     const { sample, file, recordings } = await replaySample(streams, settings);
@@ -167,8 +174,8 @@ export async function captureOrLoad(settings: NotebookSettings): Promise<Noteboo
       const sample = loadSample(saved.file);
       return { sample, file: saved.file, source: "saved", recordings: [], fallbackReason: reason, description: describeSample(sample, `saved sample ${saved.name} (live Binance unreachable)`) };
     }
-    const { sample, recordings, file } = bundledSample(streams, settings.count);
-    return { sample, file, source: "bundled", recordings, fallbackReason: reason, description: describeSample(sample, `bundled recording (live Binance unreachable)`) };
+    const { sample, recordings } = bundledSample(streams, settings.count);
+    return { sample, file: null, source: "bundled", recordings, fallbackReason: reason, description: describeSample(sample, `bundled recording (live Binance unreachable)`) };
   }
 }
 
