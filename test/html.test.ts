@@ -232,6 +232,4 @@ test("figure builders: titles, axis titles with units, date axes, 380 px, at mos
     Array.from({ length: 20_000 }, (_, i) => ({ stream: "btcusdt@trade", localTimestamp: null, data: { e: "trade", E: i, T: i, s: "BTCUSDT", t: i, p: String(100 + Math.sin(i)), q: "1", X: "MARKET", m: false } })),
   );
   assert.ok((F.vwapFigure(many).data[1].x as number[]).length <= 5000);
-  assert.deepEqual(F.splitSymbolAssets("ETHBTC"), { base: "ETH", quote: "BTC" });
-  assert.deepEqual(F.splitSymbolAssets("BTCUSDT_240628"), { base: "BTC", quote: "USDT" });
 });

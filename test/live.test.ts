@@ -1,6 +1,6 @@
 /**
  * Against the real Binance: runs only with LIVE=1 (it needs the internet). It proves the routes
- * in lib/binance/endpoints.ts: a stream on the wrong route would be accepted but silent, and the
+ * in lib/binance/routes.ts: a stream on the wrong route would be accepted but silent, and the
  * capture would fail with SILENT_STREAM naming it.
  */
 import { test } from "node:test";

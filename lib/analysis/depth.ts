@@ -1,10 +1,11 @@
 /**
- * Order-book analysis: a local order book rebuilt from a REST snapshot and the diff-depth stream
- * (BINANCE.md, "A local order book, correctly"), the best bid/ask after every applied event, the
- * check against `bookTicker`, and the depth chain's gaps (from binance/sequence.ts).
+ * Order-book analysis: a local order book rebuilt from a REST snapshot and the diff-depth stream,
+ * the best bid/ask after every applied event, the check against `bookTicker`, and the depth
+ * chain's gaps (from binance/sequence.ts).
  *
  * `BookSide` keeps one side's levels in a sorted typed array (best level last, so the frequent
- * edits near the top move few elements); `LocalBook` applies the sync rules on top. A full
+ * edits near the top move few elements); `LocalBook` keeps its state on top and asks
+ * binance/book-sync.ts what Binance's sync rules say about each event (docs/binance.md). A full
  * order-book view (top-N levels, depth at price, imbalance) builds on `LocalBook.bids/asks`.
  *
  * Levels beyond the snapshot's (1000 per side) are unknown until an update touches them; without
@@ -14,6 +15,8 @@ import { InvalidArgumentError } from "../errors";
 import { decodeLevels, type DepthUpdate, type Level } from "../binance/decode";
 import type { RawDepthSnapshot } from "../binance/raw";
 import { findSequenceGaps, type SequenceGap } from "../binance/sequence";
+import { type BookSyncStep, continuesChain, isAlreadyApplied, removesLevel, syncStepAfterSnapshot, syncStepInChain } from "../binance/book-sync";
+import { isDiffDepthStream } from "../binance/stream-names";
 import type { StoredDepthSnapshot } from "../store/sample-format";
 import { decodeBookTicker } from "../binance/decode";
 import { decodeDepthMessages, type MessageLike } from "./columns";
@@ -25,8 +28,8 @@ export interface PriceLevel {
 }
 
 /**
- * One side of an order book: price → absolute quantity, sorted. Setting quantity 0 removes the
- * level (removing an absent level is normal and does nothing).
+ * One side of an order book: price → absolute quantity, sorted. A quantity that removes the level
+ * (0, see `removesLevel`) deletes it; removing an absent level is normal and does nothing.
  */
 export class BookSide {
   /** True for asks (best = lowest price), false for bids (best = highest price). */
@@ -73,8 +76,9 @@ export class BookSide {
   setLevel(price: number, quantity: number): void {
     const key = this.isAsk ? -price : price;
     const index = this.search(key);
+    const removes = removesLevel(quantity);
     if (index >= 0) {
-      if (quantity === 0) {
+      if (removes) {
         this.keys.copyWithin(index, index + 1, this.count);
         this.quantities.copyWithin(index, index + 1, this.count);
         this.count--;
@@ -83,7 +87,7 @@ export class BookSide {
       }
       return;
     }
-    if (quantity === 0) return;
+    if (removes) return;
     const at = -index - 1;
     if (this.count === this.keys.length) this.grow();
     this.keys.copyWithin(at + 1, at, this.count);
@@ -161,10 +165,9 @@ function isStoredSnapshot(snapshot: RawDepthSnapshot | StoredDepthSnapshot): sna
 }
 
 /**
- * A local order book for one symbol, kept with Binance's USDⓈ-M rules: load a REST snapshot,
- * drop events with `u < lastUpdateId`, the first applied event must have
- * `U <= lastUpdateId <= u` (or `pu == lastUpdateId`), then every event's `pu` must equal the
- * previous `u`. Without a snapshot it still applies updates, as a partial book.
+ * A local order book for one symbol, kept with Binance's USDⓈ-M rules (binance/book-sync.ts):
+ * load a REST snapshot, drop older events, start from the event that spans the snapshot, then
+ * follow the `pu` chain. Without a snapshot it still applies updates, as a partial book.
  * @example
  * const book = new LocalBook();
  * book.loadSnapshot(sample.snapshots[0]);
@@ -249,49 +252,40 @@ export class LocalBook {
   /** Applies one decoded diff-depth event; see `ApplyOutcome`. */
   applyUpdate(update: DepthUpdate): ApplyOutcome {
     this.checkSymbol(update.symbol, "depth update");
-    const U = update.firstUpdateId;
-    const u = update.finalUpdateId;
-    const pu = update.previousFinalUpdateId;
     switch (this.state) {
       case "empty":
       case "partial":
-        if (this.lastId !== null && u <= this.lastId) {
+        if (this.lastId !== null && isAlreadyApplied(update, this.lastId)) {
           this.staleCount++;
           return "stale";
         }
-        if (this.lastId !== null && pu !== this.lastId) this.gapCount++;
+        if (this.lastId !== null && !continuesChain(update, this.lastId)) this.gapCount++;
         this.applyLevels(update);
         this.state = "partial";
         return "partial";
-      case "awaiting-sync": {
-        const id = this.snapshotId as number;
-        if (u < id) {
-          this.staleCount++;
-          return "stale";
-        }
-        if ((U <= id && u >= id) || pu === id) {
-          this.applyLevels(update);
-          this.state = "synced";
-          return "applied";
-        }
+      case "awaiting-sync":
+        return this.follow(syncStepAfterSnapshot(update, this.snapshotId as number), update);
+      case "synced":
+        return this.follow(syncStepInChain(update, this.lastId as number), update);
+      case "broken":
+        return "waiting";
+    }
+  }
+
+  /** Carries out what the sync rules said about `update`: apply it (the book is then synced), drop it, or break. */
+  private follow(step: BookSyncStep, update: DepthUpdate): ApplyOutcome {
+    switch (step) {
+      case "apply":
+        this.applyLevels(update);
+        this.state = "synced";
+        return "applied";
+      case "drop":
+        this.staleCount++;
+        return "stale";
+      case "gap":
         this.gapCount++;
         this.state = "broken";
         return "gap";
-      }
-      case "synced":
-        if (pu !== this.lastId) {
-          if (u <= (this.lastId as number)) {
-            this.staleCount++;
-            return "stale";
-          }
-          this.gapCount++;
-          this.state = "broken";
-          return "gap";
-        }
-        this.applyLevels(update);
-        return "applied";
-      case "broken":
-        return "waiting";
     }
   }
 }
@@ -344,8 +338,6 @@ export interface BookRebuildOptions {
   useSnapshots?: boolean;
 }
 
-const DIFF_DEPTH_STREAM = /^[a-z0-9_]+@depth(@\d+ms)?$/;
-
 interface DepthSource {
   readonly messages: readonly MessageLike[];
   readonly snapshots?: readonly StoredDepthSnapshot[];
@@ -357,7 +349,7 @@ function chooseDepthMessages(source: DepthSource, options: BookRebuildOptions): 
     const data = message.data as { e?: unknown; s?: unknown } | null;
     if (typeof data !== "object" || data === null || data.e !== "depthUpdate") continue;
     const stream = message.stream ?? "";
-    if (stream !== "" && !DIFF_DEPTH_STREAM.test(stream)) continue; // partial depth (@depth5...) is not a diff
+    if (stream !== "" && !isDiffDepthStream(stream)) continue; // partial depth (@depth5...) is not a diff
     const symbol = String(data.s);
     let streams = bySymbol.get(symbol);
     if (!streams) bySymbol.set(symbol, (streams = new Map()));

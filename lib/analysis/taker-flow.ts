@@ -1,6 +1,6 @@
 /**
  * Taker flow: how much the aggressors bought versus sold. `m: true` means the buyer was the maker,
- * so the taker SOLD; `m: false` means the taker bought (BINANCE.md). The seed notebook's number is
+ * so the taker SOLD; `m: false` means the taker bought (docs/binance.md). The seed notebook's number is
  * `buySellRatioPercent`: buy notional / sell notional × 100 (`14.42 %` for its 20 trades).
  */
 import type { AggTrade, Trade } from "../binance/decode";

@@ -3,7 +3,7 @@
  * delta, OHLCV bars, buy/sell volume per interval, trade-size distribution, and trades per
  * aggregate. All of it one pass over typed arrays; the columns must hold a single symbol.
  *
- * Taker side: `isBuyerMaker = 1` means the taker sold (BINANCE.md).
+ * Taker side: `isBuyerMaker = 1` means the taker sold (binance/taker-side.ts, docs/binance.md).
  */
 import { InvalidArgumentError } from "../errors";
 import { selectRows, type AggTradeColumns, type TradeColumns } from "./columns";

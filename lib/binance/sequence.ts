@@ -1,10 +1,13 @@
 /**
- * Continuity checks for every stream family that carries an id chain (BINANCE.md, "Continuity
- * checks"): trade `t` consecutive; aggTrade `a` consecutive and `f == previous l + 1`; depth
- * `pu == previous u`; bookTicker `u` never goes backwards. A break is a gap: data was lost.
- * Update ids are not consecutive, so depth is checked through `pu`, never `U == previous u + 1`.
+ * Continuity checks for every stream family that carries an id chain (docs/binance.md,
+ * "Continuity checks"): trade `t` consecutive; aggTrade `a` consecutive and `f == previous l + 1`;
+ * depth `pu == previous u` (book-sync.ts's `continuesChain`); bookTicker `u` never goes backwards.
+ * A break is a gap: data was lost. Update ids are not consecutive, so depth is checked through
+ * `pu`, never `U == previous u + 1`.
  */
-import { type SequenceKind, findFamilyByEventType } from "./endpoints";
+import { continuesChain } from "./book-sync";
+import type { SequenceKind } from "./routes";
+import { findFamilyByEventType } from "./stream-names";
 
 /** One break in a stream's id chain. */
 export interface SequenceGap {
@@ -77,7 +80,7 @@ export class SequenceTracker {
         const u = d.u as number;
         const pu = d.pu as number;
         this.chains.set(stream, { last: u, lastAux: 0 });
-        if (chain && pu !== chain.last) return gap("pu", chain.last, pu, null);
+        if (chain && !continuesChain({ previousFinalUpdateId: pu }, chain.last)) return gap("pu", chain.last, pu, null);
         return null;
       }
       case "bookUpdateId": {

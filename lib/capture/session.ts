@@ -12,9 +12,12 @@ import {
   buildStreamNames,
   combinedStreamUrl,
   groupStreamsByRoute,
+  isBinanceHost,
+  isDiffDepthStream,
   parseStreamName,
   resolveEndpoints,
 } from "../binance/endpoints";
+import { BOOK_SNAPSHOT_LIMIT, SNAPSHOT_AFTER_BUFFERED_EVENTS } from "../binance/book-sync";
 import { fetchDepthSnapshot } from "../binance/rest";
 import { StreamConnection, controlErrorOf, nowMs } from "./connection";
 import { JOURNAL_SUFFIX, JournalWriter, peekStreamName } from "../store/journal";
@@ -169,7 +172,7 @@ class CaptureSession {
         throw new InvalidArgumentError("SAMPLE_EXISTS", `Sample ${path.join(outDir, existing)} already exists: choose another name; captured data is never overwritten.`);
       }
     }
-    const isBinance = /binance(future)?\.com$/.test(new URL(wsBaseUrl).hostname);
+    const isBinance = isBinanceHost(new URL(wsBaseUrl).hostname);
     this.journal = JournalWriter.create(outDir, name, {
       library: LIBRARY,
       source: { kind: options.sourceKind ?? (isBinance ? "live" : "replay"), wsBaseUrl, restBaseUrl },
@@ -279,7 +282,7 @@ class CaptureSession {
     this.counts[stream] = count + 1;
     this.total++;
     this.lastAt.set(stream, localTimestamp);
-    if (count + 1 === 2 && this.options.depthSnapshotLimit !== false) this.maybeFetchSnapshot(stream);
+    if (count + 1 === SNAPSHOT_AFTER_BUFFERED_EVENTS && this.options.depthSnapshotLimit !== false) this.maybeFetchSnapshot(stream);
     if (this.options.count !== undefined && count + 1 >= this.options.count) {
       this.markDone(stream);
       if (this.done.size === this.streams.length) return this.finish(`${this.options.count} messages per stream received`);
@@ -319,9 +322,9 @@ class CaptureSession {
 
   private maybeFetchSnapshot(stream: string): void {
     const parsed = parseStreamName(stream);
-    if (parsed.type !== "depth" || this.snapshotRequested.has(parsed.symbol)) return;
+    if (!isDiffDepthStream(stream) || this.snapshotRequested.has(parsed.symbol)) return;
     this.snapshotRequested.add(parsed.symbol);
-    const limit = this.options.depthSnapshotLimit === undefined ? 1000 : this.options.depthSnapshotLimit;
+    const limit = this.options.depthSnapshotLimit === undefined ? BOOK_SNAPSHOT_LIMIT : this.options.depthSnapshotLimit;
     if (limit === false) return;
     const task = fetchDepthSnapshot(this.restBaseUrl, parsed.symbol, limit)
       .then((response) => {

@@ -3,7 +3,7 @@
  * one `text/html` output built by html.ts.
  *
  * Run `initCharts()` once per notebook, in a setup cell near the top: it inlines plotly.js
- * (DESIGN.md: emitting it from the first chart breaks when that cell is re-run). Every chart
+ * (docs/architecture.md: emitting it from the first chart breaks when that cell is re-run). Every chart
  * after that is a small div plus a script that draws when plotly.js is there.
  */
 import * as tslab from "tslab";

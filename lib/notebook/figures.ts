@@ -12,6 +12,8 @@ import { computeHistogram } from "../analysis/histogram";
 import type { LatencyColumns, MessageRates } from "../analysis/timing";
 import { computeIntervalsMs, summarizeDistribution } from "../analysis/timing";
 import { computeCumulativeDelta, computeRunningVwap, computeTradeSizeHistogram, type AggregateSizes, type BuySellVolume, type TradeBars } from "../analysis/trade-stats";
+import { splitSymbolAssets } from "../binance/symbols";
+import { type TakerSide, takerSideOf } from "../binance/taker-side";
 import { formatNumber, type PlotlyFigure, type PlotlyLayout, type PlotlyTrace } from "./html";
 
 /** Options every figure builder takes. */
@@ -30,19 +32,6 @@ const BUY_COLOR = "#16a34a";
 const SELL_COLOR = "#dc2626";
 const LINE_COLOR = "#2563eb";
 const MUTED_COLOR = "#94a3b8";
-const QUOTE_ASSETS = ["USDT", "USDC", "FDUSD", "BUSD", "TUSD", "BTC", "ETH", "BNB", "USD"];
-
-/**
- * The base and quote asset of a symbol, for axis units.
- * @example splitSymbolAssets("BTCUSDT") // { base: "BTC", quote: "USDT" }
- */
-export function splitSymbolAssets(symbol: string): { base: string; quote: string } {
-  const plain = symbol.toUpperCase().replace(/_\d{6}$/, "");
-  for (const quote of QUOTE_ASSETS) {
-    if (plain.length > quote.length && plain.endsWith(quote)) return { base: plain.slice(0, -quote.length), quote };
-  }
-  return { base: "base asset", quote: "quote asset" };
-}
 
 function buildLayout(title: string, yTitle: string, options: FigureOptions, extra: PlotlyLayout = {}): PlotlyLayout {
   return {
@@ -92,16 +81,16 @@ function allRows(length: number): Uint32Array {
 }
 
 /**
- * Trade prices over time, taker buys and taker sells in two colours (`m: true` → a sell).
+ * Trade prices over time, taker buys and taker sells in two colours (the side from `m`, see `takerSideOf`).
  * @example priceBySideFigure(tradeColumns(sample.messages))
  */
 export function priceBySideFigure(trades: TradeColumns | AggTradeColumns, options: FigureOptions = {}): PlotlyFigure {
   const symbol = symbolOf(trades);
   const { base, quote } = splitSymbolAssets(symbol);
   const maxPoints = options.maxPoints ?? 5000;
-  const sides: Array<[string, string, number]> = [["Taker buys", BUY_COLOR, 0], ["Taker sells", SELL_COLOR, 1]];
-  const data = sides.map(([name, color, flag]) => {
-    const rows = downsampleRows(indicesWhere(trades.length, (i) => trades.isBuyerMaker[i] === flag), trades.price, maxPoints);
+  const sides: Array<[string, string, TakerSide]> = [["Taker buys", BUY_COLOR, "buy"], ["Taker sells", SELL_COLOR, "sell"]];
+  const data = sides.map(([name, color, side]) => {
+    const rows = downsampleRows(indicesWhere(trades.length, (i) => takerSideOf(trades.isBuyerMaker[i]) === side), trades.price, maxPoints);
     return {
       type: "scatter",
       mode: "markers",

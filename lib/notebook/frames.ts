@@ -3,7 +3,7 @@
  * order: a readable `time` (ISO 8601, UTC, from `E`) first, the ms clocks kept as numbers, then
  * the type's fields with units in their names where they have one. Frames are built from the
  * typed columns of analysis/columns.ts in one step; no groupby or row loops happen in danfojs
- * (DESIGN.md: it is slow). This is the only analysis-side module that imports danfojs-node.
+ * (docs/architecture.md: it is slow). This is the only analysis-side module that imports danfojs-node.
  */
 import * as dfd from "danfojs-node";
 import {

@@ -215,7 +215,7 @@ function selectDepthSnapshot(library: ReplayLibrary, symbol: string): StoredDept
 
 /**
  * The route of a stream whose family is not in `STREAM_FAMILIES` (bookTicker, markPrice@1s,
- * kline_1m, ...): book data on `/public`, everything else on `/market` (BINANCE.md, "Endpoints").
+ * kline_1m, ...): book data on `/public`, everything else on `/market` (docs/binance.md, "Endpoints").
  */
 function routeOfUnlistedStream(stream: string): Route {
   const at = stream.indexOf("@");
@@ -223,7 +223,7 @@ function routeOfUnlistedStream(stream: string): Route {
   return /^(depth|bookTicker|rpiDepth)/.test(type) ? "public" : "market";
 }
 
-/** Whether `stream` is served on `route`: its family's route, both for `@trade` (clients disagree, BINANCE.md). */
+/** Whether `stream` is served on `route`: its family's route, both for `@trade` (clients disagree, docs/binance.md). */
 function isServedOnRoute(stream: string, route: Route): boolean {
   let familyRoute: Route;
   try {
