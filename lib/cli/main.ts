@@ -7,7 +7,7 @@
 import { StreamlabError, UsageError } from "../errors";
 import { STREAM_TYPES } from "../binance/endpoints";
 import { parseCommandArgs } from "./args";
-import type { Command } from "./command";
+import type { Command, CommandIo } from "./command";
 import { captureCommand } from "./commands/capture";
 import { inspectCommand } from "./commands/inspect";
 import { labCommand } from "./commands/lab";
@@ -41,30 +41,37 @@ export function formatError(error: StreamlabError): string {
 }
 
 /**
- * Runs the CLI with `argv` (without node and script) and resolves with the exit status:
- * 0 on success, `error.exitStatus` (2 usage, 1 runtime) for a `StreamlabError`. Other errors
- * (bugs) are rethrown.
- * @example await main(["inspect", "data/bundled/btcusdt-trade.json"])
+ * Runs `argv` (command name first) against `commands` and resolves with the exit status:
+ * 0 on success, `error.exitStatus` (2 usage, 1 runtime) for a `StreamlabError`, printed as one
+ * line on `io.err`. Other errors (bugs) are rethrown.
  */
-export async function main(argv: readonly string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
+export async function dispatch(commands: readonly Command[], argv: readonly string[], io: CommandIo): Promise<number> {
   const [name, ...rest] = argv;
   if (name === "help" || name === "--help" || name === "-h") {
-    out.write(usageText() + "\n");
+    io.out.write(usageText(commands) + "\n");
     return 0;
   }
   try {
-    if (name === undefined) throw new UsageError("MISSING_ARGUMENT", `Missing command: expected ${commandList(COMMANDS)}. Run "streamlab --help" for the options.`);
-    const command = COMMANDS.find((candidate) => candidate.name === name);
-    if (!command) throw new UsageError("UNKNOWN_COMMAND", `Unknown command ${JSON.stringify(name)}: expected ${commandList(COMMANDS)}.`);
+    if (name === undefined) throw new UsageError("MISSING_ARGUMENT", `Missing command: expected ${commandList(commands)}. Run "streamlab --help" for the options.`);
+    const command = commands.find((candidate) => candidate.name === name);
+    if (!command) throw new UsageError("UNKNOWN_COMMAND", `Unknown command ${JSON.stringify(name)}: expected ${commandList(commands)}.`);
     const args = parseCommandArgs(rest, command.options);
     if (args.flags.help) {
-      out.write(usageText() + "\n");
+      io.out.write(usageText(commands) + "\n");
       return 0;
     }
-    return await command.run(args, { out, err });
+    return await command.run(args, io);
   } catch (error) {
     if (!(error instanceof StreamlabError)) throw error;
-    err.write(formatError(error) + "\n");
+    io.err.write(formatError(error) + "\n");
     return error.exitStatus;
   }
+}
+
+/**
+ * Runs the CLI with `argv` (without node and script) and resolves with the exit status.
+ * @example await main(["inspect", "data/bundled/btcusdt-trade.json"])
+ */
+export function main(argv: readonly string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
+  return dispatch(COMMANDS, argv, { out, err });
 }
