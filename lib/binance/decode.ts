@@ -6,7 +6,7 @@
  * A malformed payload throws `DecodeError` with a stable `code`, the `field` and the offending
  * `text`; nothing is guessed or defaulted.
  */
-import { DecodeError, excerpt } from "../errors";
+import { DecodeError, excerpt, type DecodeCode } from "../errors";
 import { STREAM_FAMILIES } from "./endpoints";
 import type { RawAggTrade, RawBookTicker, RawDepthUpdate, RawKline, RawLevel, RawMarkPrice, RawMiniTicker, RawTicker, RawTrade } from "./raw";
 
@@ -156,7 +156,7 @@ export interface Kline {
 /** Any decoded record. */
 export type MarketRecord = Ticker | MiniTicker | Trade | AggTrade | DepthUpdate | BookTicker | MarkPrice | Kline;
 
-function fail(code: string, field: string, value: unknown, expected: string, eventType: string): never {
+function fail(code: DecodeCode, field: string, value: unknown, expected: string, eventType: string): never {
   const text = excerpt(typeof value === "string" ? JSON.stringify(value) : JSON.stringify(value) ?? String(value));
   const where = field ? `field "${field}" of ${eventType}` : eventType;
   throw new DecodeError(code, `Malformed ${where}: got ${text}, expected ${expected}.`, field, text);

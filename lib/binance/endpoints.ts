@@ -42,14 +42,14 @@ function checkBaseUrl(value: string, schemes: readonly string[], what: string): 
   try {
     url = new URL(value);
   } catch {
-    throw new InvalidArgumentError("INVALID_URL", `Invalid ${what} ${JSON.stringify(value)}: expected a URL such as "${schemes[schemes.length - 1]}://host:port".`);
+    throw new InvalidArgumentError("INVALID_BASE_URL", `Invalid ${what} ${JSON.stringify(value)}: expected a URL such as "${schemes[schemes.length - 1]}://host:port".`);
   }
   if (!schemes.includes(url.protocol.replace(/:$/, ""))) {
-    throw new InvalidArgumentError("INVALID_URL", `Invalid ${what} ${JSON.stringify(value)}: expected the scheme ${schemes.join(" or ")}.`);
+    throw new InvalidArgumentError("INVALID_BASE_URL", `Invalid ${what} ${JSON.stringify(value)}: expected the scheme ${schemes.join(" or ")}.`);
   }
   if ((url.pathname !== "/" && url.pathname !== "") || url.search || url.hash) {
     throw new InvalidArgumentError(
-      "INVALID_URL",
+      "INVALID_BASE_URL",
       `Invalid ${what} ${JSON.stringify(value)}: give scheme, host and port only ("${url.protocol}//${url.host}"); routes and paths are added as for Binance.`,
     );
   }
