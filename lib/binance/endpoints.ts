@@ -259,6 +259,31 @@ export function groupStreamsByRoute(streams: readonly string[]): Map<Route, stri
   return groups;
 }
 
+/**
+ * Whether `stream` is served on `route`: its family's route, and both routes for `@trade`
+ * (clients disagree on where Binance serves it, see `STREAM_FAMILIES`). A stream whose family is
+ * not in the table (`!bookTicker`, `btcusdt@depth5`, `btcusdt@forceOrder`, ...) follows Binance's
+ * split: book data (depth, bookTicker, rpiDepth) on `/public`, everything else on `/market`.
+ * @example isServedOnRoute("btcusdt@depth@100ms", "market") // false
+ */
+export function isServedOnRoute(stream: string, route: Route): boolean {
+  let familyRoute: Route;
+  try {
+    const parsed = parseStreamName(stream);
+    if (parsed.type === "trade") return true;
+    familyRoute = parsed.family.route;
+  } catch {
+    familyRoute = routeOfUnlistedStream(stream);
+  }
+  return familyRoute === route;
+}
+
+function routeOfUnlistedStream(stream: string): Route {
+  const at = stream.indexOf("@");
+  const type = (stream.startsWith("!") ? stream.slice(1) : stream.slice(at + 1)).split("@")[0];
+  return /^(depth|bookTicker|rpiDepth)/.test(type) ? "public" : "market";
+}
+
 /** Binance's production websocket base. */
 export const DEFAULT_WS_BASE_URL = "wss://fstream.binance.com";
 /** Binance's production REST base. */

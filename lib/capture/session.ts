@@ -16,7 +16,8 @@ import {
   resolveEndpoints,
 } from "../binance/endpoints";
 import { fetchDepthSnapshot } from "../binance/rest";
-import { StreamConnection, controlErrorOf, nowMs } from "./connection";
+import { controlErrorOf } from "../binance/control";
+import { StreamConnection, nowMs } from "./connection";
 import { JOURNAL_SUFFIX, JournalWriter, peekStreamName } from "../store/journal";
 import { DEFAULT_CAPTURE_DIR, finishJournal, loadSample, sampleFileName } from "../store/samples";
 import { LIBRARY, type CaptureEvent, type Sample, type SampleSource, type StoredMessage } from "../store/sample-format";
