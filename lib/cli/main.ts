@@ -11,7 +11,7 @@ import { capture, type CaptureProgress } from "../capture/session";
 import { formatInspection, inspectSample } from "../analysis/inspect";
 import { JOURNAL_SUFFIX } from "../store/journal";
 import { runMainJob } from "./main-job";
-import { openLab } from "../render/render";
+import { openLab } from "../render/jupyter-server";
 import { startReplayServer } from "../replay/server";
 import { DEFAULT_CAPTURE_DIR, listSamples, loadSample, recoverJournal } from "../store/samples";
 
