@@ -14,6 +14,7 @@ export * from "./store/samples";
 export * from "./capture/session";
 export * from "./capture/seed-client";
 export * from "./replay/server";
+export type { ReplayFaults, ReplayOptions, ReplaySpeed } from "./replay/options";
 export * from "./notebook/workspace";
 export * from "./notebook/notebook-data";
 export * from "./analysis/inspect";

@@ -10,7 +10,7 @@ import { pathToFileURL } from "url";
 import { tradeColumns } from "../lib/analysis/columns";
 import { priceBySideFigure } from "../lib/notebook/figures";
 import { renderChartHtml, renderHtmlPage } from "../lib/notebook/html";
-import { launchChromium } from "../lib/render/render";
+import { launchChromium } from "../lib/render/chromium";
 import { loadSample, selectMessages } from "../lib/store/samples";
 
 async function makeReadmeChart(): Promise<void> {

@@ -1,5 +1,35 @@
-/** Browser-test helpers: what a rendered page shows (charts drawn, table rows). */
+/**
+ * Helpers of the render and browser tests: which external tools are missing (those tests skip,
+ * saying what to install), and what a rendered page shows (charts drawn, table rows).
+ */
 import type { Page } from "playwright-core";
+import { findChromium, loadPlaywright } from "../lib/render/chromium";
+import { findJupyter, findPython } from "../lib/render/tools";
+
+/** An external tool a test needs: Python with nbclient/nbconvert, Chromium with playwright-core, or the classic Jupyter Notebook. */
+export type Tool = "python" | "chromium" | "notebook";
+
+/**
+ * Why a test that needs `tools` cannot run here, e.g. `"Chromium not found: install it with …"`,
+ * or null when every tool is installed. Use as `if (reason) return t.skip(reason);`.
+ */
+export function missingTool(tools: readonly Tool[]): string | null {
+  for (const tool of tools) {
+    if (tool === "python") {
+      try {
+        findPython();
+      } catch {
+        return "Python with nbclient and nbconvert not found: install `sudo apt-get install python3-nbclient jupyter-nbconvert` (Debian/Ubuntu) or `pip install nbclient nbconvert`";
+      }
+    } else if (tool === "chromium") {
+      if (!findChromium()) return "Chromium not found: install it with `sudo apt-get install chromium`, or set STREAMLAB_CHROMIUM to its path";
+      if (!loadPlaywright()) return "playwright-core not found: install it with `npm install` (a dev dependency)";
+    } else if (!findJupyter("notebook")) {
+      return "the classic Jupyter Notebook not found: install it with `sudo apt-get install jupyter-notebook`";
+    }
+  }
+  return null;
+}
 
 /** Per chart: plotly SVGs, traces and the PNG fallback's state; per table: body rows. */
 export interface PageState {
@@ -28,8 +58,8 @@ export function readPage(page: Page, tableSelector: string): Promise<PageState> 
   })()`) as Promise<PageState>;
 }
 
+/** A page-side expression: true once every chart has a plotly SVG with a trace. */
 export const CHARTS_DRAWN = `(() => {
   const charts = [...document.querySelectorAll(".streamlab-chart")];
   return charts.length > 0 && charts.every((el) => el.querySelector(".main-svg") && el.querySelector(".trace"));
 })()`;
-

@@ -228,7 +228,7 @@ test("SIGKILL mid-capture leaves every received message on disk, recoverable", a
 });
 
 test("control errors are recognised in both shapes Binance uses", async () => {
-  const { controlErrorOf } = await import("../lib/capture/connection");
+  const { controlErrorOf } = await import("../lib/binance/control");
   assert.deepEqual(controlErrorOf({ code: 2, msg: "Invalid request", id: 1 }), { code: 2, msg: "Invalid request" });
   assert.deepEqual(controlErrorOf({ error: { code: 3, msg: "Invalid JSON" }, id: null }), { code: 3, msg: "Invalid JSON" });
   assert.equal(controlErrorOf({ result: null, id: 1 }), null);

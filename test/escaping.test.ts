@@ -11,14 +11,16 @@ import { describeFields } from "../lib/binance/fields";
 import { tradeColumns } from "../lib/analysis/columns";
 import { priceBySideFigure } from "../lib/notebook/figures";
 import { renderChartHtml, renderHtmlPage, renderTableHtml } from "../lib/notebook/html";
-import { launchChromium } from "../lib/render/render";
-import { CHARTS_DRAWN } from "./browser-helpers";
+import { launchChromium } from "../lib/render/chromium";
+import { CHARTS_DRAWN, missingTool } from "./browser-helpers";
 import { makeTempDir } from "./helpers";
 
 const IMG = '<img src=x onerror="globalThis.__pwned=1">';
 const SCRIPT = "</script><script>globalThis.__pwned=2</script>";
 
-test("a table and a chart of a message with HTML/script in its fields show it as text and run nothing", async () => {
+test("a table and a chart of a message with HTML/script in its fields show it as text and run nothing", async (t) => {
+  const missing = missingTool(["chromium"]);
+  if (missing) return t.skip(missing);
   const hostile = {
     localTimestamp: 1680652700441.5,
     stream: "btcusdt@trade",

@@ -2,15 +2,17 @@
  * Executes every notebook in notebooks/ with the project's tslab kernel against the replay server
  * (no network), renders them, checks key outputs, then opens each rendered HTML offline in
  * headless Chromium: every chart drawn with data traces, every table with rows, a screenshot of
- * each written to reports/.
+ * each next to its HTML. Everything goes to a temporary folder, never reports/; the render runs
+ * once, for whichever test needs it first.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "fs";
-import * as path from "path";
 import { pathToFileURL } from "url";
-import { NOTEBOOKS_DIR, REPORTS_DIR, launchChromium, renderWorkspace, type RenderSummary } from "../lib/render/render";
-import { CHARTS_DRAWN, readPage } from "./browser-helpers";
+import { launchChromium } from "../lib/render/chromium";
+import { NOTEBOOKS_DIR } from "../lib/render/paths";
+import { renderWorkspace, type RenderSummary } from "../lib/render/render-workspace";
+import { CHARTS_DRAWN, missingTool, readPage } from "./browser-helpers";
 import { makeTempDir } from "./helpers";
 
 const NOTEBOOKS = ["00-overview", "01-ticker", "02-trade", "03-mini-ticker", "04-depth", "05-agg-trade"];
@@ -31,14 +33,23 @@ function outputText(ipynb: string): string {
   return parts.join("\n");
 }
 
-let summary: RenderSummary;
+const RENDER_MS = 15 * 60_000;
+let rendering: Promise<RenderSummary> | undefined;
 
-test("every notebook runs top to bottom against the replay server with zero errors", { timeout: 15 * 60_000 }, async () => {
-  assert.deepEqual(fs.readdirSync(NOTEBOOKS_DIR).filter((f) => f.endsWith(".ipynb")).map((f) => f.replace(/\.ipynb$/, "")).sort(), NOTEBOOKS);
-  summary = await renderWorkspace({
-    outputDir: REPORTS_DIR,
+/** Every notebook in notebooks/, rendered against the replay server into a temporary folder; the first call renders, later calls share the result. */
+function renderNotebooks(): Promise<RenderSummary> {
+  rendering ??= renderWorkspace({
+    outputDir: makeTempDir("streamlab-notebooks-"),
     env: { STREAMLAB_SOURCE: "replay", JUPYTER_DATA_DIR: makeTempDir("streamlab-jupyter-data-") },
   });
+  return rendering;
+}
+
+test("every notebook runs top to bottom against the replay server with zero errors", { timeout: RENDER_MS }, async (t) => {
+  const missing = missingTool(["python"]);
+  if (missing) return t.skip(missing);
+  assert.deepEqual(fs.readdirSync(NOTEBOOKS_DIR).filter((f) => f.endsWith(".ipynb")).map((f) => f.replace(/\.ipynb$/, "")).sort(), NOTEBOOKS);
+  const summary = await renderNotebooks();
   for (const notebook of summary.notebooks) {
     assert.equal(notebook.errors, 0, `${notebook.name}: ${JSON.stringify(notebook.errorDetails)}`);
     assert.ok(notebook.charts > 0, `${notebook.name} has charts`);
@@ -63,8 +74,11 @@ test("every notebook runs top to bottom against the replay server with zero erro
   for (const name of NOTEBOOKS) assert.ok(index.includes(`${name}.html`), `index links ${name}`);
 });
 
-test("each rendered notebook draws every chart and fills every table in an offline browser", { timeout: 10 * 60_000 }, async () => {
-  assert.ok(summary, "the notebooks were rendered");
+test("each rendered notebook draws every chart and fills every table in an offline browser", { timeout: RENDER_MS + 10 * 60_000 }, async (t) => {
+  const missing = missingTool(["python", "chromium"]);
+  if (missing) return t.skip(missing);
+  const summary = await renderNotebooks();
+  assert.deepEqual(summary.notebooks.map((notebook) => notebook.name), NOTEBOOKS, "every notebook was rendered");
   const browser = await launchChromium({ viewport: { width: 1100, height: 900 } });
   try {
     for (const notebook of summary.notebooks) {
@@ -82,7 +96,7 @@ test("each rendered notebook draws every chart and fills every table in an offli
       assert.ok(state.tables.length > 0, `${notebook.name} has tables`);
       assert.ok(state.tables.every((rows) => rows > 0), `${notebook.name}: every table has rows (${state.tables})`);
       assert.deepEqual(errors, [], `${notebook.name}: no script errors`);
-      await page.screenshot({ path: path.join(REPORTS_DIR, `${notebook.name}.png`), fullPage: true });
+      await page.screenshot({ path: notebook.html.replace(/\.html$/, ".png"), fullPage: true });
       await page.close();
     }
   } finally {

@@ -2,7 +2,13 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
-import { executeNotebooks, findChartIds, findPython, insertChartFallback, renderWorkspace } from "../lib/render/render";
+import { findChartIds, insertChartFallback } from "../lib/render/chart-fallback";
+import { executeNotebooks } from "../lib/render/execute";
+import { formatIndex } from "../lib/render/index-page";
+import { findCharts, findDataLine, findTitle, type NotebookJson } from "../lib/render/notebook-json";
+import { renderWorkspace } from "../lib/render/render-workspace";
+import { findPython } from "../lib/render/tools";
+import { missingTool } from "./browser-helpers";
 import { FIXTURES, makeTempDir } from "./helpers";
 
 const SMOKE = path.join(FIXTURES, "notebooks", "smoke.ipynb");
@@ -26,7 +32,9 @@ function textOf(output: Output): string {
   return join(output.text) + Object.values(output.data ?? {}).map(join).join("");
 }
 
-test("findPython finds a Python with nbclient", () => {
+test("findPython finds a Python with nbclient", (t) => {
+  const missing = missingTool(["python"]);
+  if (missing) return t.skip(missing);
   assert.match(findPython(), /python3$/);
 });
 
@@ -45,7 +53,37 @@ test("findChartIds and insertChartFallback follow the chart contract", () => {
   assert.equal(insertChartFallback(html, "missing", png), html);
 });
 
+test("the title, the data line and the charts are found in a notebook's JSON, and the index escapes them", () => {
+  const nb: NotebookJson = {
+    cells: [
+      { cell_type: "code", source: "", outputs: [{ output_type: "stream", name: "stdout", text: ["warming up\n", "Data: bundled recording <a&b>\n"] }] },
+      { cell_type: "markdown", source: ["intro\n", "## The **[depth](https://example.invalid)** book ##\n"] },
+      { cell_type: "code", source: "", outputs: [{ output_type: "display_data", data: { "text/html": '<div class="streamlab-chart" id="k1"></div>' } }] },
+    ],
+  };
+  assert.equal(findTitle(nb), "The depth book");
+  assert.equal(findDataLine(nb), "Data: bundled recording <a&b>");
+  assert.deepEqual(findCharts(nb), [{ id: "k1", cell: 2, output: 0 }]);
+  assert.equal(findTitle({ cells: [] }), null);
+  assert.equal(findDataLine({ cells: [] }), null);
+
+  const html = formatIndex(
+    [{ name: "02 trade", title: "<b>Trades</b>", dataLine: "Data: <x>", source: "", html: "/tmp/02 trade.html", ipynb: "/tmp/02 trade.ipynb", errors: 2, errorDetails: [], seconds: 1.25, charts: 0, fallbacks: 0, trusted: false }],
+    ["note <1>"],
+    null,
+  );
+  assert.ok(html.includes('<a href="02%20trade.html">&lt;b&gt;Trades&lt;/b&gt;</a>'), html);
+  assert.ok(html.includes('<a href="02%20trade.ipynb">.ipynb</a>'));
+  assert.ok(html.includes("<td>Data: &lt;x&gt;</td>"));
+  assert.ok(html.includes('<strong class="errors">2</strong>'));
+  assert.ok(html.includes("1.3 s") || html.includes("1.2 s"));
+  assert.ok(html.includes("<p>note &lt;1&gt;</p>"));
+  assert.ok(html.includes("are not signed"));
+});
+
 test("the smoke notebook runs with the project kernel without errors and renders without Chromium", { timeout: 300_000 }, async (t) => {
+  const missing = missingTool(["python"]);
+  if (missing) return t.skip(missing);
   const outputDir = makeTempDir("streamlab-render-");
   const dataDir = makeTempDir("streamlab-jupyter-data-");
   const started = Date.now();
@@ -78,7 +116,9 @@ test("the smoke notebook runs with the project kernel without errors and renders
   assert.equal(smoke.dataLine, "Data: bundled recording data/bundled/btcusdt-trade.json");
 });
 
-test("executeNotebooks reports compile errors, runtime errors and stderr, and runs the cells after them", { timeout: 120_000 }, async () => {
+test("executeNotebooks reports compile errors, runtime errors and stderr, and runs the cells after them", { timeout: 120_000 }, async (t) => {
+  const missing = missingTool(["python"]);
+  if (missing) return t.skip(missing);
   const dir = makeTempDir("streamlab-failing-");
   const cell = (source: string) => ({ cell_type: "code", execution_count: null, metadata: {}, outputs: [], source });
   const nb = {

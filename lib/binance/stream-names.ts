@@ -126,6 +126,21 @@ export function routeOfStream(stream: string): Route | null {
   }
 }
 
+/**
+ * Whether a replay (or any server speaking Binance's protocol) serves `stream` on `route`: its
+ * family's route, and its `alternativeRoute` too (`@trade`, where clients disagree). A stream the
+ * table does not know is served on `/market`.
+ * @example isServedOnRoute("btcusdt@trade", "market") // true
+ */
+export function isServedOnRoute(stream: string, route: Route): boolean {
+  try {
+    const family = parseStreamName(stream).family;
+    return family.route === route || family.alternativeRoute === route;
+  } catch {
+    return (routeOfStream(stream) ?? "market") === route;
+  }
+}
+
 const DIFF_DEPTH_STREAM = /^[a-z0-9_]+@depth(@\d+ms)?$/;
 
 /**

@@ -5,6 +5,7 @@
  */
 import { WebSocket } from "ws";
 import { ConnectionError } from "../errors";
+import { controlErrorOf, type ControlRequest } from "../binance/control";
 
 /** Milliseconds since the epoch, fractional, from a monotonic clock anchored at process start. */
 export function nowMs(): number {
@@ -36,24 +37,6 @@ interface PendingRequest {
 }
 
 const REPLY_PREFIX = /^\{"(result|id|code|error)"/;
-
-/**
- * The error in a control reply, in either shape Binance uses: flat `{"code", "msg", "id"}` as its
- * docs show, or nested `{"error": {"code", "msg"}, "id"}` as its servers send. `null` otherwise.
- */
-export function controlErrorOf(value: unknown): { code: unknown; msg: unknown } | null {
-  if (typeof value !== "object" || value === null) return null;
-  const reply = value as { code?: unknown; msg?: unknown; error?: { code?: unknown; msg?: unknown } };
-  if (reply.code !== undefined && reply.msg !== undefined) return { code: reply.code, msg: reply.msg };
-  if (typeof reply.error === "object" && reply.error !== null) return { code: reply.error.code, msg: reply.error.msg };
-  return null;
-}
-
-/** A control request: `{"method": "SUBSCRIBE", "params": [...], "id": 1}`. */
-export interface ControlRequest {
-  method: "SUBSCRIBE" | "UNSUBSCRIBE" | "LIST_SUBSCRIPTIONS" | "SET_PROPERTY" | "GET_PROPERTY";
-  params?: unknown[];
-}
 
 /**
  * A single websocket to `url`.

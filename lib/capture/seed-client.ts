@@ -10,7 +10,8 @@
  */
 import { ConnectionError, InvalidArgumentError, excerpt } from "../errors";
 import { buildStreamNames, combinedStreamUrl, normalizeSymbol, parseStreamName, resolveEndpoints } from "../binance/endpoints";
-import { StreamConnection, controlErrorOf } from "./connection";
+import { controlErrorOf } from "../binance/control";
+import { StreamConnection } from "./connection";
 import type { StoredMessage } from "../store/sample-format";
 
 interface Waiter {

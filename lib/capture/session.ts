@@ -19,7 +19,8 @@ import {
 } from "../binance/endpoints";
 import { BOOK_SNAPSHOT_LIMIT, SNAPSHOT_AFTER_BUFFERED_EVENTS } from "../binance/book-sync";
 import { fetchDepthSnapshot } from "../binance/rest";
-import { StreamConnection, controlErrorOf, nowMs } from "./connection";
+import { controlErrorOf } from "../binance/control";
+import { StreamConnection, nowMs } from "./connection";
 import { JOURNAL_SUFFIX, JournalWriter, peekStreamName } from "../store/journal";
 import { DEFAULT_CAPTURE_DIR, finishJournal, loadSample, sampleFileName } from "../store/samples";
 import { LIBRARY, type CaptureEvent, type Sample, type SampleSource, type StoredMessage } from "../store/sample-format";

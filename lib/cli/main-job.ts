@@ -7,7 +7,7 @@ import * as path from "path";
 import { InvalidArgumentError } from "../errors";
 import { combinedStreamUrl, resolveEndpoints } from "../binance/endpoints";
 import { StreamConnection } from "../capture/connection";
-import { renderWorkspace } from "../render/render";
+import { renderWorkspace } from "../render/render-workspace";
 import { SOURCE_ENV, type DataSource } from "../notebook/workspace";
 
 /** Options of `runMainJob`. */

@@ -1,5 +1,5 @@
 /** `streamlab lab`: opens JupyterLab on notebooks/ with the project's kernel. */
-import { openLab } from "../../render/render";
+import { openLab } from "../../render/jupyter-server";
 import { expectAtMost } from "../args";
 import type { Command } from "../command";
 

@@ -2,7 +2,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { UsageError } from "../../errors";
-import { startReplayServer, type ReplaySpeed } from "../../replay/server";
+import { startReplayServer } from "../../replay/server";
+import type { ReplaySpeed } from "../../replay/options";
 import { JOURNAL_SUFFIX } from "../../store/journal";
 import { parsePort, requireExistingPath } from "../args";
 import type { Command } from "../command";
