@@ -7,7 +7,7 @@ import { WebSocketServer } from "ws";
 import { capture } from "../lib/capture/session";
 import { ConnectionError } from "../lib/errors";
 import { startReplayServer, type ReplayServer } from "../lib/replay/server";
-import { loadSample } from "../lib/store/samples";
+import { loadSample } from "../lib/store/read";
 import { FuturesMarketWebsocket } from "../lib/capture/seed-client";
 import { BUNDLED, PROJECT_ROOT, makeTempDir, readRecordingLines } from "./helpers";
 

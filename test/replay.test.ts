@@ -8,7 +8,7 @@ import { performance } from "perf_hooks";
 import { WebSocket } from "ws";
 import { startReplayServer, type ReplayOptions, type ReplayServer } from "../lib/replay/server";
 import { InvalidArgumentError, SampleFileError } from "../lib/errors";
-import { loadSample } from "../lib/store/samples";
+import { loadSample } from "../lib/store/read";
 
 const BUNDLED = path.join(__dirname, "..", "data", "bundled");
 const HFT = path.join(BUNDLED, "btcusdt-2023-04-04-hftbacktest-60s.jsonl.gz");

@@ -2,7 +2,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "fs";
 import { captureOrLoad, describeSample, messagesWithReceiveTimes } from "../lib/notebook/workspace";
-import { saveSample, loadSample } from "../lib/store/samples";
+import { loadSample } from "../lib/store/read";
+import { saveSample } from "../lib/store/write";
 import { makeTempDir } from "./helpers";
 
 /** Runs `body` with STREAMLAB_WS_URL pointing where nothing listens: like a machine without a network. */

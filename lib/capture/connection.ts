@@ -1,7 +1,7 @@
 /**
  * One websocket connection to a Binance-style stream endpoint: open with a timeout, stamp every
- * frame with its local receive time, send control requests (SUBSCRIBE, ...) and match their
- * replies by id, and report closes. No parsing of market frames happens here.
+ * frame with its local receive time, and report closes and errors. No parsing of market frames
+ * happens here.
  */
 import { WebSocket } from "ws";
 import { ConnectionError } from "../errors";
@@ -13,7 +13,7 @@ export function nowMs(): number {
 
 /** Callbacks of a `StreamConnection`. */
 export interface StreamConnectionHandlers {
-  /** Every text frame that is not a reply to one of our requests, with its receive time. */
+  /** Every text frame, with its receive time. */
   onFrame(text: string, localTimestamp: number): void;
   /** The connection closed without `close()` having been called. */
   onUnexpectedClose?(code: number, reason: string): void;
@@ -25,17 +25,7 @@ export interface StreamConnectionHandlers {
 export interface OpenOptions {
   /** How long to wait for the websocket handshake. Default 10 000 ms. */
   connectTimeoutMs?: number;
-  /** How long to wait for a reply to a request. Default 10 000 ms. */
-  requestTimeoutMs?: number;
 }
-
-interface PendingRequest {
-  resolve(result: unknown): void;
-  reject(error: Error): void;
-  timer: NodeJS.Timeout;
-}
-
-const REPLY_PREFIX = /^\{"(result|id|code|error)"/;
 
 /**
  * The error in a control reply, in either shape Binance uses: flat `{"code", "msg", "id"}` as its
@@ -49,41 +39,25 @@ export function controlErrorOf(value: unknown): { code: unknown; msg: unknown } 
   return null;
 }
 
-/** A control request: `{"method": "SUBSCRIBE", "params": [...], "id": 1}`. */
-export interface ControlRequest {
-  method: "SUBSCRIBE" | "UNSUBSCRIBE" | "LIST_SUBSCRIPTIONS" | "SET_PROPERTY" | "GET_PROPERTY";
-  params?: unknown[];
-}
-
 /**
  * A single websocket to `url`.
- * @example const c = await StreamConnection.open(url, { onFrame: (text, t) => ... }); await c.request({ method: "LIST_SUBSCRIPTIONS" });
+ * @example const c = await StreamConnection.open(url, { onFrame: (text, t) => ... }); await c.close();
  */
 export class StreamConnection {
   readonly url: string;
   private readonly socket: WebSocket;
   private readonly handlers: StreamConnectionHandlers;
-  private readonly requestTimeoutMs: number;
-  private readonly pending = new Map<number, PendingRequest>();
-  private nextId = 1;
   private closing = false;
   private closedPromise: Promise<void>;
 
-  private constructor(url: string, socket: WebSocket, handlers: StreamConnectionHandlers, requestTimeoutMs: number) {
+  private constructor(url: string, socket: WebSocket, handlers: StreamConnectionHandlers) {
     this.url = url;
     this.socket = socket;
     this.handlers = handlers;
-    this.requestTimeoutMs = requestTimeoutMs;
-    socket.on("message", (data, isBinary) => this.receive(data as Buffer, isBinary));
+    socket.on("message", (data) => this.receive(data as Buffer));
     this.closedPromise = new Promise((resolve) => {
       socket.on("close", (code, reason) => {
-        const text = reason.toString();
-        for (const request of this.pending.values()) {
-          clearTimeout(request.timer);
-          request.reject(new ConnectionError("CLOSED", `Connection to ${url} closed (code ${code}${text ? `, "${text}"` : ""}) before the server replied.`, url));
-        }
-        this.pending.clear();
-        if (!this.closing) handlers.onUnexpectedClose?.(code, text);
+        if (!this.closing) handlers.onUnexpectedClose?.(code, reason.toString());
         resolve();
       });
     });
@@ -115,59 +89,14 @@ export class StreamConnection {
       });
       socket.once("open", () => {
         socket.removeListener("error", fail);
-        resolve(new StreamConnection(url, socket, handlers, options.requestTimeoutMs ?? 10_000));
+        resolve(new StreamConnection(url, socket, handlers));
       });
     });
   }
 
-  private receive(data: Buffer, isBinary: boolean): void {
+  private receive(data: Buffer): void {
     const localTimestamp = nowMs();
-    const text = isBinary ? data.toString("utf8") : data.toString();
-    if (REPLY_PREFIX.test(text) && this.resolveReply(text)) return;
-    this.handlers.onFrame(text, localTimestamp);
-  }
-
-  /** Settles a pending request if `text` is its reply; returns whether it was one. */
-  private resolveReply(text: string): boolean {
-    let reply: { id?: unknown; result?: unknown };
-    try {
-      reply = JSON.parse(text);
-    } catch {
-      return false;
-    }
-    if (typeof reply.id !== "number") return false;
-    const request = this.pending.get(reply.id);
-    if (!request) return false;
-    this.pending.delete(reply.id);
-    clearTimeout(request.timer);
-    const error = controlErrorOf(reply);
-    if (error) {
-      request.reject(new ConnectionError("SERVER_ERROR", `The server at ${this.url} answered request ${reply.id} with error ${String(error.code)}: ${String(error.msg)}.`, this.url));
-    } else {
-      request.resolve(reply.result);
-    }
-    return true;
-  }
-
-  /**
-   * Sends a control request and resolves with the reply's `result`; rejects with the server's
-   * error (`{"code", "msg"}`), on timeout, or when the connection closes first.
-   */
-  request(request: ControlRequest): Promise<unknown> {
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        reject(new ConnectionError("REQUEST_TIMEOUT", `No reply to ${request.method} (id ${id}) from ${this.url} within ${this.requestTimeoutMs} ms.`, this.url));
-      }, this.requestTimeoutMs);
-      this.pending.set(id, { resolve, reject, timer });
-      this.socket.send(JSON.stringify({ method: request.method, params: request.params ?? [], id }));
-    });
-  }
-
-  /** True while the socket is open. */
-  get isOpen(): boolean {
-    return this.socket.readyState === WebSocket.OPEN;
+    this.handlers.onFrame(data.toString("utf8"), localTimestamp);
   }
 
   /** Closes the connection (normal closure) and resolves once it is closed. */

@@ -7,13 +7,17 @@ import * as path from "path";
 import { parseArgs } from "util";
 import { StreamlabError } from "../errors";
 import { STREAM_TYPES } from "../binance/endpoints";
-import { capture, type CaptureProgress } from "../capture/session";
+import { capture } from "../capture/session";
+import type { CaptureProgress } from "../capture/options";
 import { formatInspection, inspectSample } from "../analysis/inspect";
 import { JOURNAL_SUFFIX } from "../store/journal";
 import { runMainJob } from "./main-job";
 import { openLab } from "../render/render";
 import { startReplayServer } from "../replay/server";
-import { DEFAULT_CAPTURE_DIR, listSamples, loadSample, recoverJournal } from "../store/samples";
+import { recoverJournal } from "../store/finish";
+import { listSamples } from "../store/list";
+import { loadSample } from "../store/read";
+import { DEFAULT_CAPTURE_DIR } from "../store/write";
 
 const USAGE = `streamlab — capture, replay and inspect Binance USD-M futures market streams
 

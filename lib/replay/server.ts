@@ -17,7 +17,7 @@ import { performance } from "perf_hooks";
 import { WebSocket, WebSocketServer, type RawData } from "ws";
 import { InvalidArgumentError } from "../errors";
 import { parseStreamName, type Route } from "../binance/endpoints";
-import { loadSample } from "../store/samples";
+import { loadSample } from "../store/read";
 import type { StoredDepthSnapshot, StoredMessage } from "../store/sample-format";
 
 /** How fast to play: `"realtime"` (recorded pace), `"max"` (as fast as the client reads), or a multiplier of the recorded pace (`2` = twice as fast). */
