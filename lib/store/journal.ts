@@ -40,11 +40,17 @@ export class JournalWriter {
     this.fd = fd;
   }
 
-  /** Creates `<dir>/<name>.partial.jsonl` (failing if it exists) and writes the header line. */
+  /** Creates `<dir>/<name>.partial.jsonl` and writes the header line; `JOURNAL_EXISTS` if the file exists. */
   static create(dir: string, name: string, meta: JournalHeaderMeta): JournalWriter {
     fs.mkdirSync(dir, { recursive: true });
     const file = path.join(dir, name + JOURNAL_SUFFIX);
-    const fd = fs.openSync(file, "wx");
+    let fd: number;
+    try {
+      fd = fs.openSync(file, "wx");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      throw new InvalidArgumentError("JOURNAL_EXISTS", `Journal ${file} already exists: choose another name; captured data is never overwritten.`, { cause: error });
+    }
     const writer = new JournalWriter(file, fd);
     fs.writeSync(fd, JSON.stringify({ journal: "streamlab", formatVersion: 1, meta }) + "\n");
     return writer;
