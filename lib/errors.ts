@@ -54,6 +54,8 @@ export const ERROR_CODES = {
   UNSAFE_FILE_NAME: "InvalidArgumentError",
   SAMPLE_EXISTS: "InvalidArgumentError",
   NOT_A_JOURNAL: "InvalidArgumentError",
+  JOURNAL_EXISTS: "InvalidArgumentError",
+  NOT_A_COMBINED_FRAME: "InvalidArgumentError",
   NOT_OPEN: "InvalidArgumentError",
   INVALID_REPLAY_OPTIONS: "InvalidArgumentError",
   NO_FILES: "InvalidArgumentError",
@@ -137,6 +139,7 @@ export const ERROR_CODES = {
   INVALID_NOTEBOOKS: "StreamlabError",
   RENDER_FAILED: "StreamlabError",
   TIMEOUT: "StreamlabError",
+  JOURNAL_CLOSED: "StreamlabError",
 } as const satisfies Readonly<Record<string, ErrorClassName>>;
 
 /** Every code this library throws. */

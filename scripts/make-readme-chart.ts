@@ -11,7 +11,8 @@ import { tradeColumns } from "../lib/analysis/columns";
 import { priceBySideFigure } from "../lib/notebook/figures";
 import { renderChartHtml, renderHtmlPage } from "../lib/notebook/html";
 import { launchChromium } from "../lib/render/chromium";
-import { loadSample, selectMessages } from "../lib/store/samples";
+import { loadSample } from "../lib/store/read";
+import { selectMessages } from "../lib/store/storage";
 
 async function makeReadmeChart(): Promise<void> {
   const root = path.join(__dirname, "..");

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import * as path from "path";
 import { decodeDepthUpdate, decodeTrade } from "../lib/binance/decode";
 import { DecodeError, InvalidArgumentError } from "../lib/errors";
-import { loadSample } from "../lib/store/samples";
+import { loadSample } from "../lib/store/read";
 import type { Sample, StoredDepthSnapshot, StoredMessage } from "../lib/store/sample-format";
 import {
   aggTradeColumns,
@@ -453,7 +453,8 @@ test("without a snapshot the rebuild is partial and says so", () => {
 test("compareAggTradesWithTrades: aggregates built from real trades add up to them", async () => {
   const { compareAggTradesWithTrades } = await import("../lib/analysis/trade-stats");
   const { aggTradeColumns, tradeColumns } = await import("../lib/analysis/columns");
-  const { loadSample, selectMessages } = await import("../lib/store/samples");
+  const { loadSample } = await import("../lib/store/read");
+  const { selectMessages } = await import("../lib/store/storage");
   const pathModule = await import("path");
   const sample = loadSample(pathModule.join(__dirname, "..", "data", "bundled", "btcusdt-2023-04-04-hftbacktest-60s.jsonl.gz"));
   const trades = selectMessages(sample, "trade", "BTCUSDT").map((m) => m.data as { E: number; T: number; t: number; p: string; q: string; m: boolean; s: string });
@@ -481,7 +482,7 @@ test("compareAggTradesWithTrades: aggregates built from real trades add up to th
 test("ticker change, rolling volume, update interval and aggregate-size figures carry the data", async () => {
   const { tickerChangeFigure, rollingVolumeFigure, updateIntervalFigure, aggregateSizesFigure } = await import("../lib/notebook/figures");
   const { tickerColumns } = await import("../lib/analysis/columns");
-  const { loadSample } = await import("../lib/store/samples");
+  const { loadSample } = await import("../lib/store/read");
   const pathModule = await import("path");
   const tickers = tickerColumns(loadSample(pathModule.join(__dirname, "..", "data", "bundled", "btcusdt-ticker.json")).messages);
   const change = tickerChangeFigure(tickers);

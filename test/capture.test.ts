@@ -7,8 +7,8 @@ import { WebSocketServer } from "ws";
 import { capture } from "../lib/capture/session";
 import { ConnectionError } from "../lib/errors";
 import { startReplayServer, type ReplayServer } from "../lib/replay/server";
-import { loadSample } from "../lib/store/samples";
-import { FuturesMarketWebsocket } from "../lib/capture/seed-client";
+import { loadSample } from "../lib/store/read";
+import { isUnreachableError } from "../lib/capture/unreachable";
 import { BUNDLED, PROJECT_ROOT, makeTempDir, readRecordingLines } from "./helpers";
 
 const HFT = path.join(BUNDLED, "btcusdt-2023-04-04-hftbacktest-60s.jsonl.gz");
@@ -93,6 +93,7 @@ test("an acknowledged but silent stream is an error naming the stream and the UR
       capture({ streams: ["btcusdt@trade"], count: 5, wsBaseUrl: `ws://127.0.0.1:${port}`, outDir, silenceTimeoutMs: 300 }),
       (error: ConnectionError) => {
         assert.equal(error.code, "SILENT_STREAM");
+        assert.equal(isUnreachableError(error), true, "a silent stream counts as Binance not reachable");
         assert.match(error.message, /Stream "btcusdt@trade" sent nothing within 300 ms on ws:\/\/127\.0\.0\.1:\d+\/public\/stream\?streams=btcusdt@trade/);
         assert.match(error.message, /wrong route/);
         return true;
@@ -122,6 +123,7 @@ test("server error replies, malformed frames and refused connections are reporte
       (e) => e,
     );
     assert.equal(error.code, "SERVER_ERROR");
+    assert.equal(isUnreachableError(error), false, "a server that answers is reachable");
     assert.match(error.message, /sent error 2: Invalid request: invalid stream\./);
     const saved = loadSample(error.sampleFile!);
     assert.equal(saved.count, 2);
@@ -133,6 +135,7 @@ test("server error replies, malformed frames and refused connections are reporte
   }
   await assert.rejects(capture({ streams: ["btcusdt@trade"], count: 1, wsBaseUrl: `ws://127.0.0.1:${port}`, outDir }), (error: ConnectionError) => {
     assert.equal(error.code, "CONNECT_FAILED");
+    assert.equal(isUnreachableError(error), true);
     assert.match(error.message, /Cannot connect to ws:\/\/127\.0\.0\.1:\d+\/public\/stream\?streams=btcusdt@trade: the connection was refused/);
     return true;
   });
@@ -164,24 +167,6 @@ test("duration and abort stop a capture and keep what arrived", async () => {
     assert.ok(aborted.sample.count > 0 && aborted.sample.count < 100_000);
     assert.equal(aborted.sample.complete, true);
   });
-});
-
-test("the seed's FuturesMarketWebsocket: open one type, receive messages, close", async () => {
-  await withReplay({ files: [TICKER, HFT] }, async (server) => {
-    const ws = new FuturesMarketWebsocket(["BTCUSDT"], { wsBaseUrl: server.url });
-    assert.equal(ws.streamUrl("depth@0ms"), `${server.url}/public/stream?streams=btcusdt@depth@0ms`);
-    await ws.openStreamConnection("ticker");
-    const first = await ws.receiveMessage();
-    assert.equal(first.stream, "btcusdt@ticker");
-    assert.deepEqual(first.data, loadSample(TICKER).messages[0].data);
-    const more = await ws.receiveMessages(3);
-    assert.equal(more.length, 3);
-    await ws.openStreamConnection("trade");
-    assert.equal((await ws.receiveMessage()).stream, "btcusdt@trade");
-    await ws.closeConnection();
-    await assert.rejects(ws.receiveMessage(), /call openStreamConnection/);
-  });
-  assert.throws(() => new FuturesMarketWebsocket(["../x"]), /Invalid symbol/);
 });
 
 test("SIGKILL mid-capture leaves every received message on disk, recoverable", async () => {

@@ -12,7 +12,7 @@ import {
   type MarketRecord,
 } from "../lib/binance/decode";
 import { DecodeError } from "../lib/errors";
-import { loadSample } from "../lib/store/samples";
+import { loadSample } from "../lib/store/read";
 import { BUNDLED, FIXTURES, readRecordingLines } from "./helpers";
 
 const RECORDINGS = [

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as path from "path";
-import { loadSample } from "../lib/store/samples";
+import { loadSample } from "../lib/store/read";
 import { depthColumns, depthLevelColumns, tradeColumns } from "../lib/analysis/columns";
 import { rebuildBestBidAsk } from "../lib/analysis/depth";
 import { computeBuySellVolume, computeTradeBars } from "../lib/analysis/trade-stats";

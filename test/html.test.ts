@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as path from "path";
 import * as vm from "vm";
-import { loadSample } from "../lib/store/samples";
+import { loadSample } from "../lib/store/read";
 import type { StoredMessage } from "../lib/store/sample-format";
 import { depthColumns, tickerColumns, tradeColumns } from "../lib/analysis/columns";
 import { rebuildBestBidAsk } from "../lib/analysis/depth";

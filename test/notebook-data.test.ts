@@ -4,7 +4,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { captureOrLoad, type NotebookData } from "../lib/notebook/workspace";
 import { describeNotebookData, projectRelativePath, showNotebookData } from "../lib/notebook/notebook-data";
-import { DEFAULT_CAPTURE_DIR, loadSample } from "../lib/store/samples";
+import { DEFAULT_CAPTURE_DIR } from "../lib/store/write";
+import { loadSample } from "../lib/store/read";
 import { BUNDLED, PROJECT_ROOT, makeTempDir } from "./helpers";
 
 /** The files a `Sample file:` / `Recordings replayed:` / `Bundled files read:` line names. */

@@ -8,7 +8,8 @@ import { compareBookWithBookTicker, findDepthGaps } from "../lib/analysis/depth"
 import { inspectSample } from "../lib/analysis/inspect";
 import { takerFlow } from "../lib/analysis/taker-flow";
 import { computeAggregateSizes } from "../lib/analysis/trade-stats";
-import { SampleStorage, loadSample, selectMessages } from "../lib/store/samples";
+import { SampleStorage, selectMessages } from "../lib/store/storage";
+import { loadSample } from "../lib/store/read";
 import {
   compareTradeStreams,
   depthChainLinks,

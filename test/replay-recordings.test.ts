@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { frameOf, loadReplayLibrary, selectDepthSnapshot } from "../lib/replay/recordings";
-import { loadSample } from "../lib/store/samples";
+import { loadSample } from "../lib/store/read";
 import { ALTS_APRIL, ALTS_JULY, HFT, SEED_TRADES, assertSameFrames, connect, delay, readRecordedLines, waitForFrames, withServer } from "./replay-helpers";
 
 test("streams from several files merge by offset from each file's first message; the first file with a stream wins", async () => {

@@ -1,7 +1,7 @@
 /** The REST side: `GET /fapi/v1/depth` from the recorded snapshots, ping, time, 404. */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { loadSample } from "../lib/store/samples";
+import { loadSample } from "../lib/store/read";
 import { ALTS_APRIL, HFT, withServer } from "./replay-helpers";
 
 test("REST depth returns the first recorded snapshot trimmed to limit, with Binance's errors", async () => {

@@ -4,7 +4,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { captureOrLoad, describeSample, messagesWithReceiveTimes } from "../lib/notebook/workspace";
 import { describeNotebookData } from "../lib/notebook/notebook-data";
-import { saveSample, loadSample } from "../lib/store/samples";
+import { loadSample } from "../lib/store/read";
+import { saveSample } from "../lib/store/write";
 import { makeTempDir } from "./helpers";
 
 /** Runs `body` with STREAMLAB_WS_URL pointing where nothing listens: like a machine without a network. */

@@ -127,7 +127,7 @@ export function formatInspection(report: SampleInspection): string {
     }
     if (report.gaps.length > 20) lines.push(`  … ${report.gaps.length - 20} more (use --json)`);
   }
-  const notable = report.events.filter((event) => event.kind !== "open" && event.kind !== "subscribed");
+  const notable = report.events.filter((event) => event.kind !== "open");
   if (notable.length > 0) {
     lines.push(`events: ${notable.length}`);
     for (const event of notable.slice(0, 20)) lines.push(`  ${time(event.localTimestamp)} ${event.kind}${event.stream ? ` ${event.stream}` : ""}: ${event.detail ?? event.url ?? ""}`);

@@ -17,12 +17,14 @@ export const DEPTH_SNAPSHOT_LIMITS = [5, 10, 20, 50, 100, 500, 1000] as const;
 export async function fetchDepthSnapshot(restBaseUrl: string, symbol: string, limit = 1000, timeoutMs = 10_000): Promise<RawDepthSnapshot> {
   const url = depthSnapshotUrl(restBaseUrl, symbol, limit);
   let response: Response;
+  let body: string;
   try {
+    // the timeout covers reading the body too: a server that stalls mid-answer fails the same way
     response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    body = await response.text();
   } catch (error) {
     throw new ConnectionError("CONNECT_FAILED", `Cannot fetch ${url}: ${(error as Error).message}.`, url, { cause: error });
   }
-  const body = await response.text();
   if (response.status === 429 || response.status === 418) {
     const retryAfter = response.headers.get("retry-after");
     throw new ConnectionError(

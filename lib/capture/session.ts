@@ -6,10 +6,9 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { ConnectionError, InvalidArgumentError, StreamlabError, excerpt } from "../errors";
+import { ConnectionError, InvalidArgumentError, excerpt } from "../errors";
 import {
   type Route,
-  buildStreamNames,
   combinedStreamUrl,
   groupStreamsByRoute,
   isBinanceHost,
@@ -21,59 +20,12 @@ import { BOOK_SNAPSHOT_LIMIT, SNAPSHOT_AFTER_BUFFERED_EVENTS } from "../binance/
 import { fetchDepthSnapshot } from "../binance/rest";
 import { controlErrorOf } from "../binance/control";
 import { StreamConnection, nowMs } from "./connection";
+import { resolveCaptureStreams, type CaptureOptions } from "./options";
+import { finishJournal } from "../store/finish";
 import { JOURNAL_SUFFIX, JournalWriter, peekStreamName } from "../store/journal";
-import { DEFAULT_CAPTURE_DIR, finishJournal, loadSample, sampleFileName } from "../store/samples";
-import { LIBRARY, type CaptureEvent, type Sample, type SampleSource, type StoredMessage } from "../store/sample-format";
-
-/** What `capture` reports while it runs. */
-export interface CaptureProgress {
-  /** Messages stored so far, per stream. */
-  readonly counts: Readonly<Record<string, number>>;
-  readonly total: number;
-  readonly elapsedMs: number;
-  /** Streams that have all they need (count reached, or gone idle). */
-  readonly doneStreams: readonly string[];
-  /** The journal being written. */
-  readonly journalFile: string;
-}
-
-/** Options of `capture`. */
-export interface CaptureOptions {
-  /** Symbols such as `["BTCUSDT"]`; combined with `types`. */
-  symbols?: readonly string[];
-  /** Stream types such as `["trade", "depth@100ms"]`; combined with `symbols`. */
-  types?: readonly string[];
-  /** Stream names such as `["btcusdt@trade"]`, instead of symbols × types. */
-  streams?: readonly string[];
-  /** Stop each stream after this many messages. */
-  count?: number;
-  /** Stop after this long. At least one of `count` and `durationMs` is needed. */
-  durationMs?: number;
-  /** Stops the capture early; what was received is kept. */
-  signal?: AbortSignal;
-  /** Called at most every `progressIntervalMs` and once at the end. */
-  onProgress?: (progress: CaptureProgress) => void;
-  progressIntervalMs?: number;
-  /** Websocket base (scheme, host, port). Default `STREAMLAB_WS_URL` or Binance. */
-  wsBaseUrl?: string;
-  /** REST base. Default `STREAMLAB_REST_URL`, else Binance (or the websocket host for a local server). */
-  restBaseUrl?: string;
-  /** Folder for the journal and the sample. Default `data/captures`. */
-  outDir?: string;
-  /** File name without extension. Default from symbols, types and start time. */
-  name?: string;
-  /** A stream that sends nothing this long after connecting is an error (wrong route). Default 10 000 ms. */
-  silenceTimeoutMs?: number;
-  /** A stream that sent before and then nothing for this long is considered finished. Default 30 000 ms. */
-  idleTimeoutMs?: number;
-  connectTimeoutMs?: number;
-  /** Reconnect attempts after a dropped connection. Default 5. */
-  maxReconnects?: number;
-  /** Fetch a REST depth snapshot (`limit`) per depth symbol; `false` to skip. Default 1000. */
-  depthSnapshotLimit?: number | false;
-  /** Recorded as the sample's source kind. Default `live` for Binance hosts, else `replay`. */
-  sourceKind?: SampleSource["kind"];
-}
+import { loadSample } from "../store/read";
+import { LIBRARY, type CaptureEvent, type Sample, type StoredMessage } from "../store/sample-format";
+import { DEFAULT_CAPTURE_DIR, sampleFileName, unusedSampleName } from "../store/write";
 
 /** What `capture` resolves with. */
 export interface CaptureResult {
@@ -84,24 +36,6 @@ export interface CaptureResult {
   readonly messages: readonly StoredMessage[];
 }
 
-function resolveStreams(options: CaptureOptions): string[] {
-  if (options.streams && options.streams.length > 0) {
-    if (options.symbols?.length || options.types?.length) {
-      throw new InvalidArgumentError("CONFLICTING_OPTIONS", "Give either streams or symbols with types, not both.");
-    }
-    const names = [...new Set(options.streams)];
-    names.forEach((name) => parseStreamName(name));
-    return names;
-  }
-  return buildStreamNames(options.symbols ?? [], options.types ?? []);
-}
-
-function checkPositive(value: number | undefined, what: string): void {
-  if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
-    throw new InvalidArgumentError("INVALID_OPTION", `Invalid ${what} ${JSON.stringify(value)}: expected a positive number.`);
-  }
-}
-
 /**
  * Captures messages from Binance (or any server speaking its protocol) into a sample file.
  * Resolves when every stream has `count` messages, `durationMs` has passed, or `signal` aborts.
@@ -110,26 +44,10 @@ function checkPositive(value: number | undefined, what: string): void {
  * @example const { sample } = await capture({ symbols: ["BTCUSDT"], types: ["trade", "depth"], count: 100 });
  */
 export function capture(options: CaptureOptions): Promise<CaptureResult> {
-  const streams = resolveStreams(options);
-  checkPositive(options.count, "count");
-  checkPositive(options.durationMs, "durationMs");
-  if (options.count === undefined && options.durationMs === undefined) {
-    throw new InvalidArgumentError("MISSING_LIMIT", "A capture needs a count (messages per stream) or a durationMs, or both.");
-  }
-  if (options.count !== undefined && !Number.isInteger(options.count)) {
-    throw new InvalidArgumentError("INVALID_OPTION", `Invalid count ${options.count}: expected a whole number.`);
-  }
+  const streams = resolveCaptureStreams(options);
   const endpoints = resolveEndpoints({ wsBaseUrl: options.wsBaseUrl, restBaseUrl: options.restBaseUrl });
   const session = new CaptureSession(streams, endpoints.wsBaseUrl, endpoints.restBaseUrl, options);
   return session.run();
-}
-
-/** `base`, or `base-2`, `base-3`, … : the first name with neither a sample nor a journal in `dir`. */
-function unusedName(dir: string, base: string): string {
-  for (let n = 1; ; n++) {
-    const name = n === 1 ? base : `${base}-${n}`;
-    if (!fs.existsSync(path.join(dir, `${name}.json`)) && !fs.existsSync(path.join(dir, name + JOURNAL_SUFFIX))) return name;
-  }
 }
 
 class CaptureSession {
@@ -164,7 +82,7 @@ class CaptureSession {
     for (const stream of streams) this.counts[stream] = 0;
     const symbols = [...new Set(streams.map((stream) => parseStreamName(stream).symbol))];
     const outDir = options.outDir ?? DEFAULT_CAPTURE_DIR;
-    const name = options.name ?? unusedName(outDir, sampleFileName(symbols, streams, new Date()));
+    const name = options.name ?? unusedSampleName(outDir, sampleFileName(symbols, streams, new Date()));
     if (name !== path.basename(name) || name.startsWith(".") || name.length === 0) {
       throw new InvalidArgumentError("UNSAFE_FILE_NAME", `Unsafe sample name ${JSON.stringify(name)}: expected a plain file name.`);
     }
@@ -283,7 +201,7 @@ class CaptureSession {
     this.counts[stream] = count + 1;
     this.total++;
     this.lastAt.set(stream, localTimestamp);
-    if (count + 1 === SNAPSHOT_AFTER_BUFFERED_EVENTS && this.options.depthSnapshotLimit !== false) this.maybeFetchSnapshot(stream);
+    if (count + 1 === SNAPSHOT_AFTER_BUFFERED_EVENTS) this.maybeFetchSnapshot(stream);
     if (this.options.count !== undefined && count + 1 >= this.options.count) {
       this.markDone(stream);
       if (this.done.size === this.streams.length) return this.finish(`${this.options.count} messages per stream received`);
@@ -321,6 +239,7 @@ class CaptureSession {
     }
   }
 
+  /** Fetches one REST depth snapshot per depth symbol (unless `depthSnapshotLimit` is false) and journals it. */
   private maybeFetchSnapshot(stream: string): void {
     const parsed = parseStreamName(stream);
     if (!isDiffDepthStream(stream) || this.snapshotRequested.has(parsed.symbol)) return;
@@ -423,9 +342,4 @@ class CaptureSession {
   private fail(error: Error): void {
     this.end("failed", error).catch((inner: Error) => this.settle.reject(inner));
   }
-}
-
-/** Whether an error means the network or host cannot be reached (as opposed to a bad request). */
-export function isUnreachableError(error: unknown): boolean {
-  return error instanceof StreamlabError && (error.code === "CONNECT_FAILED" || error.code === "SILENT_STREAM");
 }

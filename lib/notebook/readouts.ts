@@ -12,7 +12,7 @@ import type { BookTickerComparison } from "../analysis/depth";
 import type { SampleInspection } from "../analysis/inspect";
 import { formatPercent, type TakerFlow } from "../analysis/taker-flow";
 import { compareAggTradesWithTrades, type AggregateSizes, type TradeStreamComparison } from "../analysis/trade-stats";
-import type { SampleStorage } from "../store/samples";
+import type { SampleStorage } from "../store/storage";
 
 function isoTime(ms: number | null): string {
   return ms === null ? "" : new Date(ms).toISOString();

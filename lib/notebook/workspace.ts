@@ -12,9 +12,13 @@ import * as fs from "fs";
 import * as path from "path";
 import { InvalidArgumentError } from "../errors";
 import { buildStreamNames } from "../binance/endpoints";
-import { capture, isUnreachableError } from "../capture/session";
+import { capture } from "../capture/session";
+import { isUnreachableError } from "../capture/unreachable";
 import { startReplayServer } from "../replay/server";
-import { DEFAULT_CAPTURE_DIR, listSamples, loadSample, summarizeSample } from "../store/samples";
+import { listSamples } from "../store/list";
+import { summarizeSample } from "../store/meta";
+import { loadSample } from "../store/read";
+import { DEFAULT_CAPTURE_DIR } from "../store/write";
 import type { Sample, StoredMessage } from "../store/sample-format";
 
 /** Where the bundled real recordings live. */

@@ -4,7 +4,7 @@
  * snapshots the REST endpoint answers with.
  */
 import { InvalidArgumentError } from "../errors";
-import { loadSample } from "../store/samples";
+import { loadSample } from "../store/read";
 import type { StoredDepthSnapshot, StoredMessage } from "../store/sample-format";
 
 /** One stream's recording, serialized once: every combined frame back to back in one buffer. */

@@ -8,11 +8,12 @@
  *   {"localTimestamp":...,"snapshot":{"symbol","limit","response"}}   a REST depth snapshot
  *   {"localTimestamp":...,"event":{"kind","url","detail",...}}       a connection event
  *
- * `finishJournal` turns a journal into a sample file (.json) with one atomic rename;
- * `recoverJournal` does the same for a journal whose capture never finished.
+ * `finishJournal` (finish.ts) turns a journal into a sample file (.json) with one atomic
+ * rename; `recoverJournal` does the same for a journal whose capture never finished.
  */
 import * as fs from "fs";
 import * as path from "path";
+import { InvalidArgumentError, StreamlabError, excerpt } from "../errors";
 import type { CaptureEvent, SampleMeta, StoredDepthSnapshot } from "./sample-format";
 
 /** File-name ending of an unfinished capture. */
@@ -39,26 +40,31 @@ export class JournalWriter {
     this.fd = fd;
   }
 
-  /** Creates `<dir>/<name>.partial.jsonl` (failing if it exists) and writes the header line. */
+  /** Creates `<dir>/<name>.partial.jsonl` and writes the header line; `JOURNAL_EXISTS` if the file exists. */
   static create(dir: string, name: string, meta: JournalHeaderMeta): JournalWriter {
     fs.mkdirSync(dir, { recursive: true });
     const file = path.join(dir, name + JOURNAL_SUFFIX);
-    const fd = fs.openSync(file, "wx");
+    let fd: number;
+    try {
+      fd = fs.openSync(file, "wx");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      throw new InvalidArgumentError("JOURNAL_EXISTS", `Journal ${file} already exists: choose another name; captured data is never overwritten.`, { cause: error });
+    }
     const writer = new JournalWriter(file, fd);
     fs.writeSync(fd, JSON.stringify({ journal: "streamlab", formatVersion: 1, meta }) + "\n");
     return writer;
   }
 
   /**
-   * Appends one frame as received. A combined-stream frame (`{"stream":..,"data":..}`) is
-   * stored byte for byte with the receive time put first; a bare payload (from a `/ws/` URL) is
-   * wrapped in the same envelope under `stream`.
+   * Appends one combined-stream frame (`{"stream":..,"data":..}`) as received: its bytes are
+   * kept, with the receive time put first. Anything else is an `InvalidArgumentError`.
    */
-  appendFrame(frameText: string, localTimestamp: number, stream?: string): void {
-    const line = frameText.startsWith(COMBINED_PREFIX)
-      ? `{"localTimestamp":${localTimestamp},${frameText.slice(1)}`
-      : `{"localTimestamp":${localTimestamp},"stream":${JSON.stringify(stream ?? "")},"data":${frameText}}`;
-    this.push(line);
+  appendFrame(frameText: string, localTimestamp: number): void {
+    if (!frameText.startsWith(COMBINED_PREFIX)) {
+      throw new InvalidArgumentError("NOT_A_COMBINED_FRAME", `Cannot journal ${excerpt(frameText, 80)}: expected a combined-stream frame {"stream":...,"data":...}.`);
+    }
+    this.push(`{"localTimestamp":${localTimestamp},${frameText.slice(1)}`);
   }
 
   /** Appends a REST depth snapshot. */
@@ -74,7 +80,7 @@ export class JournalWriter {
   }
 
   private push(line: string): void {
-    if (this.closed) throw new Error(`Journal ${this.file} is closed.`);
+    if (this.closed) throw new StreamlabError("JOURNAL_CLOSED", `Journal ${this.file} is closed: nothing more can be appended.`);
     this.pending.push(line);
     if (!this.flushQueued) {
       this.flushQueued = true;

@@ -1,7 +1,7 @@
 /**
  * The sample format: what a sample file holds, and how one line of a capture journal or of a
- * JSONL recording looks. Types and small pure helpers only; reading and writing live in
- * samples.ts and journal.ts.
+ * JSONL recording looks. Types and constants only; reading and writing live in read.ts,
+ * write.ts, finish.ts and journal.ts.
  */
 import type { RawDepthSnapshot } from "../binance/raw";
 import type { SequenceGap } from "../binance/sequence";
@@ -34,14 +34,12 @@ export interface StoredDepthSnapshot {
 /** What happened on the connections during a capture. */
 export type CaptureEventKind =
   | "open"
-  | "subscribed"
   | "close"
   | "reconnect"
   | "error"
   | "malformed-frame"
   | "server-error"
   | "silent"
-  | "gap"
   | "stopped";
 
 /** One event of a capture's life, with its time. */

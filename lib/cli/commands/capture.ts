@@ -1,6 +1,7 @@
 /** `streamlab capture`: records market streams into a sample file. */
 import { UsageError } from "../../errors";
-import { capture, type CaptureProgress } from "../../capture/session";
+import { capture } from "../../capture/session";
+import type { CaptureProgress } from "../../capture/options";
 import { parseCount, parseDuration, splitList } from "../args";
 import type { Command } from "../command";
 

@@ -1,7 +1,7 @@
 /** `streamlab inspect`: what a sample holds: messages per stream, time range, latency, sequence gaps. */
 import { UsageError } from "../../errors";
 import { formatInspection, inspectSample } from "../../analysis/inspect";
-import { loadSample } from "../../store/samples";
+import { loadSample } from "../../store/read";
 import type { Command } from "../command";
 
 /** `streamlab inspect <file> [--json]`: a report on stdout, as text or JSON. */

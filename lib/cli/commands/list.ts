@@ -1,5 +1,6 @@
 /** `streamlab list`: the samples in a folder, newest first. */
-import { DEFAULT_CAPTURE_DIR, listSamples } from "../../store/samples";
+import { DEFAULT_CAPTURE_DIR } from "../../store/write";
+import { listSamples } from "../../store/list";
 import { expectAtMost, requireExistingPath } from "../args";
 import type { Command } from "../command";
 

@@ -2,7 +2,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { JOURNAL_SUFFIX } from "../../store/journal";
-import { DEFAULT_CAPTURE_DIR, recoverJournal } from "../../store/samples";
+import { DEFAULT_CAPTURE_DIR } from "../../store/write";
+import { recoverJournal } from "../../store/finish";
 import { expectAtMost, requireExistingPath } from "../args";
 import type { Command } from "../command";
 
