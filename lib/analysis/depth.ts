@@ -100,12 +100,13 @@ export function rebuildBestBidAsk(source: DepthSource, options: BookRebuildOptio
   }
   const waitingCount = builder.waitingCount;
   const partial = snapshots.length === 0 && topLevels === null;
-  const note = topLevels !== null
-    ? `Top ${topLevels} levels of ${symbol} from ${stream}: ${book.appliedCount} pictures, each the whole top ${topLevels} (levels beyond are unknown).`
-    : partial
-    ? `No depth snapshot for ${symbol}: best bid/ask are the best of the levels seen in ${book.appliedCount} updates, a partial book.`
-    : `Rebuilt ${symbol} from ${book.snapshotCount} snapshot(s): ${book.appliedCount} events applied, ${book.staleCount} older than the snapshot dropped, ${book.gapCount} gap(s)` +
-      (waitingCount > 0 ? `, ${waitingCount} events not applied for want of a newer snapshot.` : ".");
+  const note =
+    topLevels !== null
+      ? `Top ${topLevels} levels of ${symbol} from ${stream}: ${book.appliedCount} pictures, each the whole top ${topLevels} (levels beyond are unknown).`
+      : partial
+        ? `No depth snapshot for ${symbol}: best bid/ask are the best of the levels seen in ${book.appliedCount} updates, a partial book.`
+        : `Rebuilt ${symbol} from ${book.snapshotCount} snapshot(s): ${book.appliedCount} events applied, ${book.staleCount} older than the snapshot dropped, ${book.gapCount} gap(s)` +
+          (waitingCount > 0 ? `, ${waitingCount} events not applied for want of a newer snapshot.` : ".");
   return {
     symbol,
     stream,
@@ -195,10 +196,15 @@ export function compareBookWithBookTicker(source: DepthSource, options: BookRebu
       matchCount++;
     } else {
       mismatchCount++;
-      if (mismatches.length < 20) mismatches.push({ updateId: ticker.updateId, eventTime: ticker.eventTime, bookTicker: expected, rebuilt });
+      if (mismatches.length < 20)
+        mismatches.push({ updateId: ticker.updateId, eventTime: ticker.eventTime, bookTicker: expected, rebuilt });
     }
   }
-  const compared = { updateId: Float64Array.from(comparedIds), eventTime: Float64Array.from(comparedTimes), matches: Uint8Array.from(comparedMatches) };
+  const compared = {
+    updateId: Float64Array.from(comparedIds),
+    eventTime: Float64Array.from(comparedTimes),
+    matches: Uint8Array.from(comparedMatches),
+  };
   return { symbol: rebuild.symbol, bookTickerCount, comparedCount, matchCount, mismatchCount, mismatches, compared, rebuild };
 }
 

@@ -60,9 +60,13 @@ export interface BookAtResult {
 
 /** `at` as ms since the epoch; throws `INVALID_TIME` for anything else. */
 export function parseBookTime(at: number | Date | string): number {
-  const ms = typeof at === "number" ? at : at instanceof Date ? at.getTime() : /^\d+(\.\d+)?$/.test(at.trim()) ? Number(at) : Date.parse(at);
+  const ms =
+    typeof at === "number" ? at : at instanceof Date ? at.getTime() : /^\d+(\.\d+)?$/.test(at.trim()) ? Number(at) : Date.parse(at);
   if (!Number.isFinite(ms)) {
-    throw new InvalidArgumentError("INVALID_TIME", `Invalid time ${JSON.stringify(at)}: expected ms since the epoch or an ISO time such as "2023-04-05T00:00:30Z".`);
+    throw new InvalidArgumentError(
+      "INVALID_TIME",
+      `Invalid time ${JSON.stringify(at)}: expected ms since the epoch or an ISO time such as "2023-04-05T00:00:30Z".`,
+    );
   }
   return ms;
 }
@@ -78,13 +82,18 @@ export function bookAt(source: DepthSource, options: BookAtOptions = {}): BookAt
   let limit = Infinity;
   if (options.at !== undefined) limit = parseBookTime(options.at);
   if (options.atOffsetMs !== undefined) {
-    if (!Number.isFinite(options.atOffsetMs)) throw new InvalidArgumentError("INVALID_TIME", `Invalid atOffsetMs ${options.atOffsetMs}: expected a number of ms.`);
+    if (!Number.isFinite(options.atOffsetMs))
+      throw new InvalidArgumentError("INVALID_TIME", `Invalid atOffsetMs ${options.atOffsetMs}: expected a number of ms.`);
     limit = (updates.length > 0 ? updates[0].eventTime : 0) + options.atOffsetMs;
   }
   const upTo = options.upToUpdateId ?? Infinity;
-  const builder = new SampleBookBuilder(chosen.symbol, snapshotsFor(source, chosen.symbol, options.useSnapshots !== false && chosen.topLevels === null), {
-    snapshotFilter: (snapshot) => !(snapshotTimeOf(snapshot) > limit) && snapshot.response.lastUpdateId <= upTo,
-  });
+  const builder = new SampleBookBuilder(
+    chosen.symbol,
+    snapshotsFor(source, chosen.symbol, options.useSnapshots !== false && chosen.topLevels === null),
+    {
+      snapshotFilter: (snapshot) => !(snapshotTimeOf(snapshot) > limit) && snapshot.response.lastUpdateId <= upTo,
+    },
+  );
   const book = builder.book;
   learnLevelText(book, chosen.messages);
   let events = 0;

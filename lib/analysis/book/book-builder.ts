@@ -79,7 +79,9 @@ export class SampleBookBuilder {
   }
 
   private record(kind: BookHistoryKind, updateId: number, eventTime: number, detail: string, snapshotIndex?: number): void {
-    this.history.push(snapshotIndex === undefined ? { kind, updateId, eventTime, detail } : { kind, updateId, eventTime, snapshotIndex, detail });
+    this.history.push(
+      snapshotIndex === undefined ? { kind, updateId, eventTime, detail } : { kind, updateId, eventTime, snapshotIndex, detail },
+    );
   }
 
   private loadNext(): void {
@@ -92,7 +94,9 @@ export class SampleBookBuilder {
       resync ? "resync" : "snapshot",
       id,
       snapshotTimeOf(snapshot),
-      resync ? `Snapshot ${index + 1} (lastUpdateId ${id}) loaded to resync the book broken since u=${this.brokenAt}.` : `Snapshot ${index + 1} (lastUpdateId ${id}) loaded.`,
+      resync
+        ? `Snapshot ${index + 1} (lastUpdateId ${id}) loaded to resync the book broken since u=${this.brokenAt}.`
+        : `Snapshot ${index + 1} (lastUpdateId ${id}) loaded.`,
       index,
     );
   }
@@ -112,7 +116,12 @@ export class SampleBookBuilder {
     if (outcome === "waiting") this.waitingCount++;
     if (outcome === "applied" && !wasSynced) {
       const resynced = this.brokenAt !== null;
-      this.record(resynced ? "resynced" : "synced", update.finalUpdateId, update.eventTime, resynced ? `Synced again at u=${update.finalUpdateId}: the book is exact again.` : `Synced at u=${update.finalUpdateId}.`);
+      this.record(
+        resynced ? "resynced" : "synced",
+        update.finalUpdateId,
+        update.eventTime,
+        resynced ? `Synced again at u=${update.finalUpdateId}: the book is exact again.` : `Synced at u=${update.finalUpdateId}.`,
+      );
       this.brokenAt = null;
     }
     return outcome;

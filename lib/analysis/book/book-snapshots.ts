@@ -98,7 +98,8 @@ class ColumnsWriter {
       book.bids.copyTop(this.levels, this.bidPrice, this.bidQuantity, row);
       book.asks.copyTop(this.levels, this.askPrice, this.askQuantity, row);
     } else {
-      for (let k = 0; k < this.levels; k++) this.bidPrice[k][row] = this.bidQuantity[k][row] = this.askPrice[k][row] = this.askQuantity[k][row] = NaN;
+      for (let k = 0; k < this.levels; k++)
+        this.bidPrice[k][row] = this.bidQuantity[k][row] = this.askPrice[k][row] = this.askQuantity[k][row] = NaN;
     }
     this.spread.push(synced ? book.spread() : NaN);
     this.mid.push(synced ? book.mid() : NaN);
@@ -142,11 +143,17 @@ export function bookSnapshots(source: DepthSource, options: BookSnapshotOptions 
     throw new InvalidArgumentError("INVALID_OPTION", `Invalid levels ${JSON.stringify(levels)}: expected a whole number from 1 to 1000.`);
   }
   if (!Number.isFinite(intervalMs) || intervalMs < 0) {
-    throw new InvalidArgumentError("INVALID_INTERVAL", `Invalid intervalMs ${JSON.stringify(intervalMs)}: expected 0 (every event) or a positive number of ms.`);
+    throw new InvalidArgumentError(
+      "INVALID_INTERVAL",
+      `Invalid intervalMs ${JSON.stringify(intervalMs)}: expected 0 (every event) or a positive number of ms.`,
+    );
   }
   const chosen = chooseDepthMessages(source, options);
   const { updates } = decodeDepthMessages(chosen.messages);
-  const builder = new SampleBookBuilder(chosen.symbol, snapshotsFor(source, chosen.symbol, options.useSnapshots !== false && chosen.topLevels === null));
+  const builder = new SampleBookBuilder(
+    chosen.symbol,
+    snapshotsFor(source, chosen.symbol, options.useSnapshots !== false && chosen.topLevels === null),
+  );
   const book = builder.book;
   learnLevelText(book, chosen.messages);
   const out = new ColumnsWriter(levels);

@@ -59,10 +59,16 @@ export function chooseDepthMessages(source: DepthSource, options: DepthSelection
   if (options.symbol !== undefined) {
     symbol = options.symbol.toUpperCase();
     if (!bySymbol.has(symbol)) {
-      throw new InvalidArgumentError("UNKNOWN_SYMBOL", `No depth messages for ${JSON.stringify(options.symbol)}: the messages hold ${[...bySymbol.keys()].join(", ")}.`);
+      throw new InvalidArgumentError(
+        "UNKNOWN_SYMBOL",
+        `No depth messages for ${JSON.stringify(options.symbol)}: the messages hold ${[...bySymbol.keys()].join(", ")}.`,
+      );
     }
   } else if (bySymbol.size > 1) {
-    throw new InvalidArgumentError("SYMBOL_REQUIRED", `The messages hold depth for ${[...bySymbol.keys()].join(", ")}: pass { symbol } to pick one.`);
+    throw new InvalidArgumentError(
+      "SYMBOL_REQUIRED",
+      `The messages hold depth for ${[...bySymbol.keys()].join(", ")}: pass { symbol } to pick one.`,
+    );
   } else {
     symbol = [...bySymbol.keys()][0];
   }
@@ -71,14 +77,20 @@ export function chooseDepthMessages(source: DepthSource, options: DepthSelection
   if (options.stream !== undefined) {
     stream = options.stream;
     if (!streams.has(stream)) {
-      throw new InvalidArgumentError("UNKNOWN_STREAM", `No depth messages on stream ${JSON.stringify(stream)} for ${symbol}: found ${[...streams.keys()].join(", ")}.`);
+      throw new InvalidArgumentError(
+        "UNKNOWN_STREAM",
+        `No depth messages on stream ${JSON.stringify(stream)} for ${symbol}: found ${[...streams.keys()].join(", ")}.`,
+      );
     }
   } else {
     const all = [...streams.keys()];
     const diff = all.filter((name) => partialDepthLevelsOf(name) === null);
     const candidates = diff.length > 0 ? diff : all;
     if (candidates.length > 1) {
-      throw new InvalidArgumentError("STREAM_REQUIRED", `${symbol} has depth on ${candidates.join(", ")}: pass { stream } to pick one (their update chains differ).`);
+      throw new InvalidArgumentError(
+        "STREAM_REQUIRED",
+        `${symbol} has depth on ${candidates.join(", ")}: pass { stream } to pick one (their update chains differ).`,
+      );
     }
     stream = candidates[0];
   }

@@ -101,6 +101,8 @@ export class OrderBook {
   private lastGap: BookGap | null = null;
   /** Event time `E` of the last applied event (or of the snapshot), NaN before any. */
   eventTime = NaN;
+  /** Transaction time `T` of the last applied event (or of the snapshot), NaN before any. */
+  transactionTime = NaN;
   /** Events applied (to a snapshot or, partially, without one). */
   appliedCount = 0;
   /** Events dropped as not newer than the book. */
@@ -186,7 +188,10 @@ export class OrderBook {
     const response = stored ? snapshot.response : snapshot;
     if (stored) this.checkSymbol(String(snapshot.symbol).toUpperCase(), "snapshot");
     if (typeof response !== "object" || response === null || !Number.isSafeInteger(response.lastUpdateId)) {
-      throw new InvalidArgumentError("INVALID_SNAPSHOT", `Invalid depth snapshot: expected {"lastUpdateId": <integer>, "bids": [...], "asks": [...]}, got ${JSON.stringify(response)?.slice(0, 120)}.`);
+      throw new InvalidArgumentError(
+        "INVALID_SNAPSHOT",
+        `Invalid depth snapshot: expected {"lastUpdateId": <integer>, "bids": [...], "asks": [...]}, got ${JSON.stringify(response)?.slice(0, 120)}.`,
+      );
     }
     const bids = decodeLevels(response.bids, "bids");
     const asks = decodeLevels(response.asks, "asks");
@@ -198,6 +203,7 @@ export class OrderBook {
     this.snapshotId = response.lastUpdateId;
     this.lastId = response.lastUpdateId;
     this.eventTime = typeof response.E === "number" ? response.E : NaN;
+    this.transactionTime = typeof response.T === "number" ? response.T : NaN;
     this.partial = false;
     this.lastGap = null;
     this.state = "waiting-for-event";
@@ -215,6 +221,7 @@ export class OrderBook {
     this.lastId = update.finalUpdateId;
     this.snapshotId = update.finalUpdateId;
     this.eventTime = update.eventTime;
+    this.transactionTime = update.transactionTime;
     this.partial = false;
     this.lastGap = null;
     this.state = "synced";
@@ -234,6 +241,7 @@ export class OrderBook {
     this.asks.applyLevels(update.asks);
     this.lastId = update.finalUpdateId;
     this.eventTime = update.eventTime;
+    this.transactionTime = update.transactionTime;
     this.appliedCount++;
   }
 
