@@ -211,7 +211,7 @@ export class DepthResync {
           if (!snapshotBridgesGap(response.lastUpdateId, { previousFinalUpdateId: state.gapPu })) {
             // a gap after the request was sent: fetch again once 2 events follow it; else the answer is too old
             if (state.gapPu !== gapPu) state.attempts = 0;
-            else this.retry(state, `the answer's lastUpdateId ${response.lastUpdateId} is older than the gap (pu ${gapPu})`, null);
+            else this.retry(state, `came back with lastUpdateId ${response.lastUpdateId}, older than the gap (pu ${gapPu})`, null);
             return;
           }
           this.options.store({ localTimestamp: (this.options.now ?? Date.now)(), symbol: state.symbol, limit, response });
@@ -225,7 +225,7 @@ export class DepthResync {
           state.attempts = 0;
         },
         (error: Error) => {
-          if (!this.closed) this.retry(state, error.message, retryAfterMsOf(error));
+          if (!this.closed) this.retry(state, `failed: ${error.message}`, retryAfterMsOf(error));
         },
       )
       .finally(() => {
@@ -242,7 +242,7 @@ export class DepthResync {
       this.options.report("error", {
         stream: state.gapStream,
         detail:
-          `Depth snapshot for ${state.symbol} failed ${state.attempts} times (last: ${why}); giving up until the next gap: ` +
+          `Depth snapshot for ${state.symbol}: ${state.attempts} attempts did not give a usable one (the last ${why}); giving up until the next gap: ` +
           (state.need === "resync" ? `the book stays broken from pu ${state.gapPu}.` : "the book has no snapshot."),
       });
       state.need = null;
@@ -254,7 +254,7 @@ export class DepthResync {
     const what = state.need === "resync" ? "resync snapshot" : "depth snapshot";
     this.options.report("resync-retry", {
       stream: state.gapStream,
-      detail: `The ${what} for ${state.symbol} failed (${why}); attempt ${state.attempts + 1} in ${delayMs} ms.`,
+      detail: `The ${what} for ${state.symbol} ${why}; attempt ${state.attempts + 1} in ${delayMs} ms.`,
     });
     state.retryTimer = setTimeout(() => {
       state.retryTimer = null;

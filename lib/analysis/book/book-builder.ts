@@ -7,7 +7,7 @@
  */
 import type { DepthUpdate } from "../../binance/decode";
 import type { StoredDepthSnapshot } from "../../store/sample-format";
-import { OrderBook, type ApplyOutcome } from "./order-book";
+import { OrderBook, type ApplyOutcome, type BookState } from "./order-book";
 
 /** What happened to the book, in order. */
 export type BookHistoryKind = "snapshot" | "synced" | "gap" | "resync" | "resynced" | "unusable-snapshot";
@@ -66,6 +66,14 @@ export class SampleBookBuilder {
       .sort((a, b) => (a.snapshot.messageIndex ?? 0) - (b.snapshot.messageIndex ?? 0) || a.index - b.index)
       .map(({ snapshot }) => snapshot);
     this.book = new OrderBook({ symbol: upper });
+  }
+
+  /**
+   * The book's state as of the last event: `broken` from a gap until an event is applied again,
+   * even once a later snapshot (stored after this point of the sample) has been loaded to resync it.
+   */
+  get state(): BookState {
+    return this.brokenAt !== null ? "broken" : this.book.status;
   }
 
   /** Snapshots that may still be loaded. */

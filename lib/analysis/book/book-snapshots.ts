@@ -2,7 +2,8 @@
  * The book over time, like tardis-dev's book snapshots: the top N levels of each side (with
  * spread, mid, microprice and imbalance) after every depth event, or at every multiple of a fixed
  * interval, as typed columns. Levels are NaN wherever the book is not synced (waiting for a
- * snapshot, broken by a gap) and beyond the known depth: unknown, never guessed.
+ * snapshot, broken by a gap until the event that resyncs it) and beyond the known depth:
+ * unknown, never guessed.
  */
 import { InvalidArgumentError } from "../../errors";
 import { decodeDepthMessages } from "../columns";
@@ -86,14 +87,14 @@ class ColumnsWriter {
     this.capacity = capacity;
   }
 
-  add(book: OrderBook, time: number, localTimestamp: number): void {
+  add(book: OrderBook, state: BookState, time: number, localTimestamp: number): void {
     if (this.length === this.capacity) this.resize(this.capacity * 2);
     const row = this.length++;
-    const synced = book.status === "synced";
+    const synced = state === "synced";
     this.time.push(time);
     this.localTimestamp.push(localTimestamp);
     this.finalUpdateId.push(book.lastUpdateId ?? NaN);
-    this.state.push(BOOK_STATES.indexOf(book.status));
+    this.state.push(BOOK_STATES.indexOf(state));
     if (synced) {
       book.bids.copyTop(this.levels, this.bidPrice, this.bidQuantity, row);
       book.asks.copyTop(this.levels, this.askPrice, this.askQuantity, row);
@@ -161,15 +162,16 @@ export function bookSnapshots(source: DepthSource, options: BookSnapshotOptions 
   let boundary = updates.length > 0 && intervalMs > 0 ? Math.ceil(updates[0].eventTime / intervalMs) * intervalMs : Infinity;
   for (const update of updates) {
     while (update.eventTime > boundary) {
-      out.add(book, boundary, lastLocal);
+      out.add(book, builder.state, boundary, lastLocal);
       boundary += intervalMs;
     }
     if (chosen.topLevels !== null) book.applyTopLevels(update, chosen.topLevels);
     else builder.apply(update);
     lastLocal = update.localTimestamp ?? NaN;
-    if (intervalMs === 0) out.add(book, update.eventTime, lastLocal);
+    if (intervalMs === 0) out.add(book, builder.state, update.eventTime, lastLocal);
   }
   // the last boundary the sample reaches (boundaries after its last event are not rows)
-  if (intervalMs > 0 && updates.length > 0 && boundary === updates[updates.length - 1].eventTime) out.add(book, boundary, lastLocal);
+  if (intervalMs > 0 && updates.length > 0 && boundary === updates[updates.length - 1].eventTime)
+    out.add(book, builder.state, boundary, lastLocal);
   return out.finish(chosen.symbol, chosen.stream, intervalMs);
 }
