@@ -11,7 +11,14 @@ import { pickDownsampleIndices, takeValues } from "../analysis/downsample";
 import { computeHistogram } from "../analysis/histogram";
 import type { LatencyColumns, MessageRates } from "../analysis/timing";
 import { computeIntervalsMs, summarizeDistribution } from "../analysis/timing";
-import { computeCumulativeDelta, computeRunningVwap, computeTradeSizeHistogram, type AggregateSizes, type BuySellVolume, type TradeBars } from "../analysis/trade-stats";
+import {
+  computeCumulativeDelta,
+  computeRunningVwap,
+  computeTradeSizeHistogram,
+  type AggregateSizes,
+  type BuySellVolume,
+  type TradeBars,
+} from "../analysis/trade-stats";
 import { splitSymbolAssets } from "../binance/symbols";
 import { type TakerSide, takerSideOf } from "../binance/taker-side";
 import { formatNumber, type PlotlyFigure, type PlotlyLayout, type PlotlyTrace } from "./html";
@@ -28,12 +35,17 @@ export interface FigureOptions {
 
 /** Chart height used by every builder unless told otherwise. */
 export const FIGURE_HEIGHT_PX = 380;
-const BUY_COLOR = "#16a34a";
-const SELL_COLOR = "#dc2626";
-const LINE_COLOR = "#2563eb";
-const MUTED_COLOR = "#94a3b8";
+/** Colour of buys and bids. */
+export const BUY_COLOR = "#16a34a";
+/** Colour of sells and asks. */
+export const SELL_COLOR = "#dc2626";
+/** Colour of a single line. */
+export const LINE_COLOR = "#2563eb";
+/** Colour of context (grey). */
+export const MUTED_COLOR = "#94a3b8";
 
-function buildLayout(title: string, yTitle: string, options: FigureOptions, extra: PlotlyLayout = {}): PlotlyLayout {
+/** The house layout: title, height, margins, a UTC date x axis, `yTitle`, a legend on top; `extra` overrides any of it. */
+export function buildLayout(title: string, yTitle: string, options: FigureOptions, extra: PlotlyLayout = {}): PlotlyLayout {
   return {
     title: { text: title, x: 0.01, xanchor: "left" },
     height: options.height ?? FIGURE_HEIGHT_PX,
@@ -46,7 +58,8 @@ function buildLayout(title: string, yTitle: string, options: FigureOptions, extr
   };
 }
 
-function finishFigure(data: PlotlyTrace[], layout: PlotlyLayout): PlotlyFigure {
+/** A figure from traces and a layout, with the house config. */
+export function finishFigure(data: PlotlyTrace[], layout: PlotlyLayout): PlotlyFigure {
   return { data, layout, config: { responsive: true, displaylogo: false } };
 }
 
@@ -66,7 +79,7 @@ function indicesWhere(length: number, keep: (i: number) => boolean): Uint32Array
 }
 
 /** Downsamples a subset of rows (given by `rows`) on `y`, returning the rows kept. */
-function downsampleRows(rows: Uint32Array, y: ArrayLike<number>, maxPoints: number): Uint32Array {
+export function downsampleRows(rows: Uint32Array, y: ArrayLike<number>, maxPoints: number): Uint32Array {
   if (rows.length <= maxPoints) return rows;
   const keep = pickDownsampleIndices(takeValues(y, rows), maxPoints);
   const out = new Uint32Array(keep.length);
@@ -74,7 +87,8 @@ function downsampleRows(rows: Uint32Array, y: ArrayLike<number>, maxPoints: numb
   return out;
 }
 
-function allRows(length: number): Uint32Array {
+/** Every row index, 0 … length − 1. */
+export function allRows(length: number): Uint32Array {
   const out = new Uint32Array(length);
   for (let i = 0; i < length; i++) out[i] = i;
   return out;
@@ -88,9 +102,16 @@ export function priceBySideFigure(trades: TradeColumns | AggTradeColumns, option
   const symbol = symbolOf(trades);
   const { base, quote } = splitSymbolAssets(symbol);
   const maxPoints = options.maxPoints ?? 5000;
-  const sides: Array<[string, string, TakerSide]> = [["Taker buys", BUY_COLOR, "buy"], ["Taker sells", SELL_COLOR, "sell"]];
+  const sides: Array<[string, string, TakerSide]> = [
+    ["Taker buys", BUY_COLOR, "buy"],
+    ["Taker sells", SELL_COLOR, "sell"],
+  ];
   const data = sides.map(([name, color, side]) => {
-    const rows = downsampleRows(indicesWhere(trades.length, (i) => takerSideOf(trades.isBuyerMaker[i]) === side), trades.price, maxPoints);
+    const rows = downsampleRows(
+      indicesWhere(trades.length, (i) => takerSideOf(trades.isBuyerMaker[i]) === side),
+      trades.price,
+      maxPoints,
+    );
     return {
       type: "scatter",
       mode: "markers",
@@ -135,7 +156,10 @@ export function cumulativeDeltaFigure(trades: TradeColumns | AggTradeColumns, op
  * size axis (log10 bins, since sizes span decades).
  * @example tradeSizeHistogramFigure(trades, { binCount: 20 })
  */
-export function tradeSizeHistogramFigure(trades: TradeColumns | AggTradeColumns, options: FigureOptions & { binCount?: number } = {}): PlotlyFigure {
+export function tradeSizeHistogramFigure(
+  trades: TradeColumns | AggTradeColumns,
+  options: FigureOptions & { binCount?: number } = {},
+): PlotlyFigure {
   const symbol = symbolOf(trades);
   const { base } = splitSymbolAssets(symbol);
   const histogram = computeTradeSizeHistogram(trades, { binCount: options.binCount ?? 30 });
@@ -180,9 +204,18 @@ export function tradeSizeHistogramFigure(trades: TradeColumns | AggTradeColumns,
  * Receive latency distribution (local receive time − `E`, ms) with p50 and p99 marked. Clock
  * offsets between this machine and Binance's shift the whole distribution.
  */
-export function latencyHistogramFigure(latency: LatencyColumns | ArrayLike<number>, options: FigureOptions & { binCount?: number } = {}): PlotlyFigure {
+export function latencyHistogramFigure(
+  latency: LatencyColumns | ArrayLike<number>,
+  options: FigureOptions & { binCount?: number } = {},
+): PlotlyFigure {
   const values: ArrayLike<number> = "latencyMs" in latency ? (latency as LatencyColumns).latencyMs : (latency as ArrayLike<number>);
-  return millisecondHistogramFigure(values, options.title ?? "Receive latency (local receive time − event time E)", "Latency (ms)", "messages", options);
+  return millisecondHistogramFigure(
+    values,
+    options.title ?? "Receive latency (local receive time − event time E)",
+    "Latency (ms)",
+    "messages",
+    options,
+  );
 }
 
 /**
@@ -191,10 +224,22 @@ export function latencyHistogramFigure(latency: LatencyColumns | ArrayLike<numbe
  * @example updateIntervalFigure(depthColumns(messages).eventTime)
  */
 export function updateIntervalFigure(eventTimes: ArrayLike<number>, options: FigureOptions & { binCount?: number } = {}): PlotlyFigure {
-  return millisecondHistogramFigure(computeIntervalsMs(eventTimes), options.title ?? "Time between updates (event time E)", "Interval (ms)", "updates", options);
+  return millisecondHistogramFigure(
+    computeIntervalsMs(eventTimes),
+    options.title ?? "Time between updates (event time E)",
+    "Interval (ms)",
+    "updates",
+    options,
+  );
 }
 
-function millisecondHistogramFigure(values: ArrayLike<number>, title: string, xTitle: string, what: string, options: FigureOptions & { binCount?: number }): PlotlyFigure {
+function millisecondHistogramFigure(
+  values: ArrayLike<number>,
+  title: string,
+  xTitle: string,
+  what: string,
+  options: FigureOptions & { binCount?: number },
+): PlotlyFigure {
   const histogram = computeHistogram(values, { binCount: options.binCount ?? 40 });
   const summary = summarizeDistribution(values);
   const centers: number[] = [];
@@ -214,14 +259,35 @@ function millisecondHistogramFigure(values: ArrayLike<number>, title: string, xT
       hovertemplate: `%{x:.1f} ms<br>%{y} ${what}<extra></extra>`,
     },
   ];
-  const marks = ([["p50", summary.p50], ["p99", summary.p99]] as Array<[string, number]>).filter(([, v]) => Number.isFinite(v));
+  const marks = (
+    [
+      ["p50", summary.p50],
+      ["p99", summary.p99],
+    ] as Array<[string, number]>
+  ).filter(([, v]) => Number.isFinite(v));
   return finishFigure(
     data,
     buildLayout(title, what.charAt(0).toUpperCase() + what.slice(1), options, {
       xaxis: { title: { text: xTitle } },
       bargap: 0,
-      shapes: marks.map(([, v]) => ({ type: "line", yref: "paper", y0: 0, y1: 1, x0: v, x1: v, line: { color: SELL_COLOR, width: 1, dash: "dash" } })),
-      annotations: marks.map(([label, v]) => ({ x: v, yref: "paper", y: 1, text: `${label} ${formatNumber(Math.round(v * 10) / 10)} ms`, showarrow: false, yanchor: "bottom", font: { size: 11, color: SELL_COLOR } })),
+      shapes: marks.map(([, v]) => ({
+        type: "line",
+        yref: "paper",
+        y0: 0,
+        y1: 1,
+        x0: v,
+        x1: v,
+        line: { color: SELL_COLOR, width: 1, dash: "dash" },
+      })),
+      annotations: marks.map(([label, v]) => ({
+        x: v,
+        yref: "paper",
+        y: 1,
+        text: `${label} ${formatNumber(Math.round(v * 10) / 10)} ms`,
+        showarrow: false,
+        yanchor: "bottom",
+        font: { size: 11, color: SELL_COLOR },
+      })),
     }),
   );
 }
@@ -240,7 +306,11 @@ export function messagesPerSecondFigure(rates: MessageRates, options: FigureOpti
   }));
   return finishFigure(
     data,
-    buildLayout(options.title ?? `Messages per ${per} by stream (${rates.clock === "local" ? "local receive time" : "event time E"})`, `Messages per ${per}`, options),
+    buildLayout(
+      options.title ?? `Messages per ${per} by stream (${rates.clock === "local" ? "local receive time" : "event time E"})`,
+      `Messages per ${per}`,
+      options,
+    ),
   );
 }
 
@@ -254,7 +324,15 @@ export function tickerPriceFigure(tickers: TickerColumns | MiniTickerColumns, op
   const last = tickers.kind === "ticker" ? tickers.lastPrice : tickers.closePrice;
   const x = Array.from(tickers.eventTime);
   const data = [
-    { type: "scatter", mode: "lines", name: "24h low", x, y: Array.from(tickers.lowPrice), line: { color: MUTED_COLOR, width: 1, dash: "dot" }, hovertemplate: `24h low %{y} ${quote}<extra></extra>` },
+    {
+      type: "scatter",
+      mode: "lines",
+      name: "24h low",
+      x,
+      y: Array.from(tickers.lowPrice),
+      line: { color: MUTED_COLOR, width: 1, dash: "dot" },
+      hovertemplate: `24h low %{y} ${quote}<extra></extra>`,
+    },
     {
       type: "scatter",
       mode: "lines",
@@ -277,14 +355,20 @@ export function tickerPriceFigure(tickers: TickerColumns | MiniTickerColumns, op
       hovertemplate: `%{x|%H:%M:%S}<br>%{y} ${quote}<extra></extra>`,
     },
   ];
-  return finishFigure(data, buildLayout(options.title ?? titled(symbol, "last price within the 24h high–low range"), `Price (${quote})`, options));
+  return finishFigure(
+    data,
+    buildLayout(options.title ?? titled(symbol, "last price within the 24h high–low range"), `Price (${quote})`, options),
+  );
 }
 
 /** Bid and ask levels changed per depth update, over time. */
 export function depthLevelsFigure(depth: DepthColumns, options: FigureOptions = {}): PlotlyFigure {
   const symbol = symbolOf(depth);
   const maxPoints = options.maxPoints ?? 5000;
-  const traces: Array<[string, Uint32Array, string]> = [["Bid levels", depth.bidLevelCount, BUY_COLOR], ["Ask levels", depth.askLevelCount, SELL_COLOR]];
+  const traces: Array<[string, Uint32Array, string]> = [
+    ["Bid levels", depth.bidLevelCount, BUY_COLOR],
+    ["Ask levels", depth.askLevelCount, SELL_COLOR],
+  ];
   const data = traces.map(([name, counts, color]) => {
     const rows = downsampleRows(allRows(depth.length), counts, maxPoints);
     return {
@@ -327,7 +411,10 @@ export function bestBidAskFigure(book: BookRebuild | BestBidAskColumns, options:
     };
   });
   const partial = "bestBidAsk" in book && book.isPartial ? " (partial book: no snapshot)" : "";
-  return finishFigure(data, buildLayout(options.title ?? titled(symbol, `best bid and ask from the rebuilt order book${partial}`), `Price (${quote})`, options));
+  return finishFigure(
+    data,
+    buildLayout(options.title ?? titled(symbol, `best bid and ask from the rebuilt order book${partial}`), `Price (${quote})`, options),
+  );
 }
 
 /** Trade prices (grey) and the running VWAP line. */
@@ -371,19 +458,44 @@ export function buySellVolumeFigure(volume: BuySellVolume, options: FigureOption
   const x = Array.from(volume.time);
   const sells = Array.from(volume.sellQuantity, (q) => -q);
   const data = [
-    { type: "bar", name: "Taker buys", x, y: Array.from(volume.buyQuantity), marker: { color: BUY_COLOR }, hovertemplate: `%{x|%H:%M:%S}<br>bought %{y} ${base}<extra></extra>` },
-    { type: "bar", name: "Taker sells", x, y: sells, customdata: Array.from(volume.sellQuantity), marker: { color: SELL_COLOR }, hovertemplate: `%{x|%H:%M:%S}<br>sold %{customdata} ${base}<extra></extra>` },
+    {
+      type: "bar",
+      name: "Taker buys",
+      x,
+      y: Array.from(volume.buyQuantity),
+      marker: { color: BUY_COLOR },
+      hovertemplate: `%{x|%H:%M:%S}<br>bought %{y} ${base}<extra></extra>`,
+    },
+    {
+      type: "bar",
+      name: "Taker sells",
+      x,
+      y: sells,
+      customdata: Array.from(volume.sellQuantity),
+      marker: { color: SELL_COLOR },
+      hovertemplate: `%{x|%H:%M:%S}<br>sold %{customdata} ${base}<extra></extra>`,
+    },
   ];
   return finishFigure(
     data,
-    buildLayout(options.title ?? titled(volume.symbol, `taker buy and sell volume per ${per}`), `Volume per ${per} (${base}; sells below 0)`, options, { barmode: "relative", bargap: 0.1 }),
+    buildLayout(
+      options.title ?? titled(volume.symbol, `taker buy and sell volume per ${per}`),
+      `Volume per ${per} (${base}; sells below 0)`,
+      options,
+      { barmode: "relative", bargap: 0.1 },
+    ),
   );
 }
 
 /** OHLC candles of `computeTradeBars`. */
 export function tradeBarsFigure(bars: TradeBars, options: FigureOptions = {}): PlotlyFigure {
   const { quote } = splitSymbolAssets(bars.symbol);
-  const per = bars.intervalMs % 60000 === 0 ? `${bars.intervalMs / 60000} min` : bars.intervalMs % 1000 === 0 ? `${bars.intervalMs / 1000} s` : `${bars.intervalMs} ms`;
+  const per =
+    bars.intervalMs % 60000 === 0
+      ? `${bars.intervalMs / 60000} min`
+      : bars.intervalMs % 1000 === 0
+        ? `${bars.intervalMs / 1000} s`
+        : `${bars.intervalMs} ms`;
   const data = [
     {
       type: "candlestick",
@@ -451,6 +563,8 @@ export function aggregateSizesFigure(sizes: AggregateSizes, options: FigureOptio
   ];
   return finishFigure(
     data,
-    buildLayout(options.title ?? "Trades per aggregate trade (l − f + 1)", "Aggregate trades", options, { xaxis: { title: { text: "Trades in the aggregate" }, type: "linear", dtick: 1 } }),
+    buildLayout(options.title ?? "Trades per aggregate trade (l − f + 1)", "Aggregate trades", options, {
+      xaxis: { title: { text: "Trades in the aggregate" }, type: "linear", dtick: 1 },
+    }),
   );
 }

@@ -76,6 +76,11 @@ export class SampleBookBuilder {
     return this.brokenAt !== null ? "broken" : this.book.status;
   }
 
+  /** While `state` is `broken`: `u` of the last event applied before the gap; otherwise `null`. */
+  get brokenSince(): number | null {
+    return this.brokenAt;
+  }
+
   /** Snapshots that may still be loaded. */
   get snapshotsLeft(): number {
     return this.snapshots.length - this.next;

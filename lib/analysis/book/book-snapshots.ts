@@ -9,7 +9,7 @@ import { InvalidArgumentError } from "../../errors";
 import { decodeDepthMessages } from "../columns";
 import { SampleBookBuilder } from "./book-builder";
 import { chooseDepthMessages, learnLevelText, snapshotsFor, type DepthSelection, type DepthSource } from "./depth-source";
-import type { BookState, OrderBook } from "./order-book";
+import type { BookState } from "./order-book";
 
 /** Book states by their code in `BookSnapshotColumns.state`. */
 export const BOOK_STATES: readonly BookState[] = ["waiting-for-snapshot", "waiting-for-event", "synced", "broken"];
@@ -37,7 +37,7 @@ export interface BookSnapshotColumns {
   readonly time: Float64Array;
   /** Local receive time of the last event taken in (NaN when the recording has none). */
   readonly localTimestamp: Float64Array;
-  /** `u` of the last event taken in (NaN before any). */
+  /** `u` of the last event taken in (NaN before any); for a broken row, of the last event before the gap. */
   readonly finalUpdateId: Float64Array;
   /** Index into `BOOK_STATES`. */
   readonly state: Uint8Array;
@@ -87,13 +87,15 @@ class ColumnsWriter {
     this.capacity = capacity;
   }
 
-  add(book: OrderBook, state: BookState, time: number, localTimestamp: number): void {
+  add(builder: SampleBookBuilder, time: number, localTimestamp: number): void {
+    const book = builder.book;
+    const state = builder.state;
     if (this.length === this.capacity) this.resize(this.capacity * 2);
     const row = this.length++;
     const synced = state === "synced";
     this.time.push(time);
     this.localTimestamp.push(localTimestamp);
-    this.finalUpdateId.push(book.lastUpdateId ?? NaN);
+    this.finalUpdateId.push((state === "broken" ? builder.brokenSince : book.lastUpdateId) ?? NaN);
     this.state.push(BOOK_STATES.indexOf(state));
     if (synced) {
       book.bids.copyTop(this.levels, this.bidPrice, this.bidQuantity, row);
@@ -162,16 +164,15 @@ export function bookSnapshots(source: DepthSource, options: BookSnapshotOptions 
   let boundary = updates.length > 0 && intervalMs > 0 ? Math.ceil(updates[0].eventTime / intervalMs) * intervalMs : Infinity;
   for (const update of updates) {
     while (update.eventTime > boundary) {
-      out.add(book, builder.state, boundary, lastLocal);
+      out.add(builder, boundary, lastLocal);
       boundary += intervalMs;
     }
     if (chosen.topLevels !== null) book.applyTopLevels(update, chosen.topLevels);
     else builder.apply(update);
     lastLocal = update.localTimestamp ?? NaN;
-    if (intervalMs === 0) out.add(book, builder.state, update.eventTime, lastLocal);
+    if (intervalMs === 0) out.add(builder, update.eventTime, lastLocal);
   }
   // the last boundary the sample reaches (boundaries after its last event are not rows)
-  if (intervalMs > 0 && updates.length > 0 && boundary === updates[updates.length - 1].eventTime)
-    out.add(book, builder.state, boundary, lastLocal);
+  if (intervalMs > 0 && updates.length > 0 && boundary === updates[updates.length - 1].eventTime) out.add(builder, boundary, lastLocal);
   return out.finish(chosen.symbol, chosen.stream, intervalMs);
 }
