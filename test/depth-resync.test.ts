@@ -201,7 +201,7 @@ test(
     try {
       const { sample } = await capture({
         streams: [DEPTH],
-        count: 400,
+        count: 800,
         wsBaseUrl: server.url,
         restBaseUrl,
         outDir: makeTempDir(),

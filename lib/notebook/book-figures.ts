@@ -242,12 +242,19 @@ export function liquidityHeatmapFigure(book: BookSnapshotColumns, options: Heatm
   );
 }
 
+/** Options of `bookStateFigure`. */
+export interface BookStateFigureOptions extends FigureOptions {
+  /** Time shown on each side of the broken spans (default 1500 ms); `null` shows the whole sample. */
+  aroundGapsMs?: number | null;
+}
+
 /**
  * The book's sync state over time: best bid, best ask, and shaded spans where it was not synced
- * (waiting for a snapshot, or broken by a gap until a resync), each labelled.
+ * (waiting for a snapshot, or broken by a gap until a resync), each labelled. When the book was
+ * broken, the time axis opens on the broken spans, `aroundGapsMs` either side (zoom out to see all).
  * @example bookStateFigure(bookSnapshots(sample, { levels: 1 }))
  */
-export function bookStateFigure(book: BookSnapshotColumns, options: FigureOptions = {}): PlotlyFigure {
+export function bookStateFigure(book: BookSnapshotColumns, options: BookStateFigureOptions = {}): PlotlyFigure {
   const { quote } = splitSymbolAssets(book.symbol);
   const rows = strideRows(book.length, options.maxPoints ?? 5000);
   const x = rows.map((i) => book.time[i]);
@@ -271,6 +278,7 @@ export function bookStateFigure(book: BookSnapshotColumns, options: FigureOption
   ];
   const shapes: Record<string, unknown>[] = [];
   const annotations: Record<string, unknown>[] = [];
+  const brokenTimes: number[] = [];
   let start = -1;
   for (let i = 0; i <= book.length; i++) {
     const synced = i < book.length && BOOK_STATES[book.state[i]] === "synced";
@@ -292,6 +300,7 @@ export function bookStateFigure(book: BookSnapshotColumns, options: FigureOption
         line: { width: 0 },
       });
       const label = broken ? `broken since u=${book.finalUpdateId[start]}` : state;
+      if (broken) brokenTimes.push(book.time[start], book.time[end]);
       annotations.push({
         x: book.time[start],
         y: 1,
@@ -306,11 +315,19 @@ export function bookStateFigure(book: BookSnapshotColumns, options: FigureOption
       start = -1;
     }
   }
-  return finishFigure(
-    data,
-    buildLayout(options.title ?? `${book.symbol} book state over time: shaded where it was not synced`, `Price (${quote})`, options, {
-      shapes,
-      annotations,
-    }),
-  );
+  const around = options.aroundGapsMs === undefined ? 1500 : options.aroundGapsMs;
+  const zoom =
+    around !== null && brokenTimes.length > 0
+      ? {
+          xaxis: {
+            title: { text: "Time (UTC)" },
+            type: "date",
+            range: [Math.min(...brokenTimes) - around, Math.max(...brokenTimes) + around],
+          },
+        }
+      : {};
+  const title =
+    options.title ??
+    `${book.symbol} book state over time: shaded where it was not synced${zoom.xaxis ? " (around the gaps; zoom out for all)" : ""}`;
+  return finishFigure(data, buildLayout(title, `Price (${quote})`, options, { shapes, annotations, ...zoom }));
 }
