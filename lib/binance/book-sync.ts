@@ -1,7 +1,8 @@
 /**
  * Binance's USDⓈ-M rules for keeping a local order book from a REST snapshot and the diff-depth
  * stream, as pure predicates; the book itself (the data structure, its states and counters) is
- * `LocalBook` in analysis/depth.ts. docs/binance.md, "A local order book"; Binance's guide:
+ * `OrderBook` in analysis/book/order-book.ts, and the capture's resync is capture/depth-resync.ts.
+ * docs/binance.md, "A local order book"; Binance's guide:
  * https://developers.binance.com/docs/derivatives/usds-margined-futures/websocket-market-streams/How-to-manage-a-local-order-book-correctly
  *
  * 1. Buffer the diff events; fetch `GET /fapi/v1/depth?limit=1000` once a few are buffered.

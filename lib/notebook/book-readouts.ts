@@ -12,7 +12,7 @@ import type { Sample } from "../store/sample-format";
  */
 export function describeBookAt(result: BookAtResult): string {
   const { book } = result;
-  if (!book.isExact) return `${result.symbol} ${result.stateText}: no exact book to show.`;
+  if (!book.isExact) return `${result.symbol} has no exact book here (${result.stateText}).`;
   const bid = book.bestBid();
   const ask = book.bestAsk();
   const level = (l: { price: number; quantity: number } | null) =>
