@@ -80,12 +80,12 @@ export function toSnakeCase(name: string): string {
 }
 
 function withColumns(fields: readonly FieldInput[]): FieldSchema[] {
-  return fields.map((field) => Object.freeze({ ...field, column: field.column ?? toSnakeCase(field.name) }));
+  return fields.map((field) => defineField(field));
 }
 
-/** Declares a field shared by several schemas (its literal types kept). */
-export function defineField<const F extends FieldInput>(field: F): F {
-  return field;
+/** Declares a field shared by several schemas (its literal types kept, its column filled in). */
+export function defineField<const F extends FieldInput>(field: F): F & { readonly column: string } {
+  return Object.freeze({ ...field, column: field.column ?? toSnakeCase(field.name) });
 }
 
 /** A schema as declared, with every field's `column` filled in. */
