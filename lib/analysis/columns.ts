@@ -14,18 +14,9 @@
 import { DecodeError, InvalidArgumentError, excerpt } from "../errors";
 import { decodeDepthUpdate, decoderFor, type AggTrade, type BookTicker, type DepthUpdate, type MiniTicker, type Ticker, type Trade } from "../binance/decode";
 import {
-  AGG_TRADE_SCHEMA,
-  BOOK_TICKER_SCHEMA,
-  DEPTH_UPDATE_SCHEMA,
-  MINI_TICKER_SCHEMA,
-  TICKER_SCHEMA,
-  TRADE_SCHEMA,
+  AGG_TRADE_SCHEMA, BOOK_TICKER_SCHEMA, DEPTH_UPDATE_SCHEMA, MINI_TICKER_SCHEMA, TICKER_SCHEMA, TRADE_SCHEMA,
   columnarFields,
-  type EventSchema,
-  type FieldSchema,
-  type Level,
-  type RecordOf,
-  type TypedColumnsOf,
+  type EventSchema, type FieldSchema, type Level, type RecordOf, type TypedColumnsOf,
 } from "../binance/schema";
 
 /** The least a message needs to be turned into columns: a `StoredMessage` fits. */

@@ -10,46 +10,16 @@
 import { DecodeError, excerpt } from "../errors";
 import type { RawLevel } from "./raw";
 import {
-  AGG_TRADE_SCHEMA,
-  BOOK_TICKER_SCHEMA,
-  DEPTH_UPDATE_SCHEMA,
-  EVENT_SCHEMAS,
-  KLINE_SCHEMA,
-  MARK_PRICE_SCHEMA,
-  MINI_TICKER_SCHEMA,
-  TICKER_SCHEMA,
-  TRADE_SCHEMA,
+  AGG_TRADE_SCHEMA, BOOK_TICKER_SCHEMA, DEPTH_UPDATE_SCHEMA, EVENT_SCHEMAS, KLINE_SCHEMA, MARK_PRICE_SCHEMA, MINI_TICKER_SCHEMA, TICKER_SCHEMA, TRADE_SCHEMA,
   decodedFields,
-  type AnyEventSchema,
-  type EventSchema,
-  type FieldKind,
-  type FieldSchema,
-  type InvalidValue,
-  type Level,
-  type RecordOf,
+  type AggTrade, type BookTicker, type DepthUpdate, type Kline, type MarkPrice, type MarketRecord, type MiniTicker, type Ticker, type Trade,
+  type EventSchema, type FieldKind, type FieldSchema, type InvalidValue, type Level, type RecordOf,
 } from "./schema";
 
-export type { Level, TakerSide } from "./schema";
-
-/** A decoded `24hrTicker`. */
-export interface Ticker extends RecordOf<typeof TICKER_SCHEMA> {}
-/** A decoded `24hrMiniTicker`. */
-export interface MiniTicker extends RecordOf<typeof MINI_TICKER_SCHEMA> {}
-/** A decoded `trade`; `side` is the taker's: `"sell"` when `isBuyerMaker`, else `"buy"`. */
-export interface Trade extends RecordOf<typeof TRADE_SCHEMA> {}
-/** A decoded `aggTrade`; `tradeCount` is `l − f + 1`. */
-export interface AggTrade extends RecordOf<typeof AGG_TRADE_SCHEMA> {}
-/** A decoded `depthUpdate`; `bids` and `asks` as numbers, quantity 0 removes the level. */
-export interface DepthUpdate extends RecordOf<typeof DEPTH_UPDATE_SCHEMA> {}
-/** A decoded `bookTicker`. */
-export interface BookTicker extends RecordOf<typeof BOOK_TICKER_SCHEMA> {}
-/** A decoded `markPriceUpdate`. */
-export interface MarkPrice extends RecordOf<typeof MARK_PRICE_SCHEMA> {}
-/** A decoded `kline` (the fields of `k` flattened). */
-export interface Kline extends RecordOf<typeof KLINE_SCHEMA> {}
-
-/** Any decoded record: one per event schema. */
-export type MarketRecord = AnyEventSchema extends infer S ? (S extends AnyEventSchema ? RecordOf<S> : never) : never;
+/** The decoded records (`Trade`, `Ticker`, …) are derived from their schemas in ./schema. */
+export type {
+  AggTrade, BookTicker, DepthUpdate, Kline, Level, MarkPrice, MarketRecord, MiniTicker, TakerSide, Ticker, Trade,
+} from "./schema";
 
 /** A decoder: payload (and receive time) → record. */
 export type EventDecoder<R> = (data: unknown, localTimestamp?: number | null) => R;

@@ -7,28 +7,8 @@
  * docs/architecture.md). This is the only analysis-side module that imports danfojs-node.
  */
 import * as dfd from "danfojs-node";
-import {
-  columnsFor,
-  depthLevelColumns,
-  type AggTradeColumns,
-  type BookTickerColumns,
-  type ColumnsOf,
-  type DepthColumns,
-  type DepthLevelColumns,
-  type MessageLike,
-  type MiniTickerColumns,
-  type TickerColumns,
-  type TradeColumns,
-} from "../analysis/columns";
-import {
-  AGG_TRADE_SCHEMA,
-  BOOK_TICKER_SCHEMA,
-  DEPTH_UPDATE_SCHEMA,
-  MINI_TICKER_SCHEMA,
-  TICKER_SCHEMA,
-  TRADE_SCHEMA,
-  type EventSchema,
-} from "../binance/schema";
+import { columnsFor, depthLevelColumns, type ColumnsOf, type DepthLevelColumns, type MessageLike } from "../analysis/columns";
+import { AGG_TRADE_SCHEMA, BOOK_TICKER_SCHEMA, DEPTH_UPDATE_SCHEMA, MINI_TICKER_SCHEMA, TICKER_SCHEMA, TRADE_SCHEMA, type EventSchema } from "../binance/schema";
 import type { BestBidAskColumns, BookRebuild } from "../analysis/depth";
 import type { BuySellVolume, TradeBars } from "../analysis/trade-stats";
 import { InvalidArgumentError } from "../errors";
@@ -150,17 +130,17 @@ export function eventFrame<S extends EventSchema>(schema: S, input: readonly Mes
  * localTimestamp (NaN when unknown).
  * @example tradesFrame(sample.messages).head(5)
  */
-export const tradesFrame: FrameBuilder<TradeColumns> = frameFor(TRADE_SCHEMA);
+export const tradesFrame = frameFor(TRADE_SCHEMA);
 /** One row per aggregate trade, like `tradesFrame` plus firstTradeId, lastTradeId, tradeCount. */
-export const aggTradesFrame: FrameBuilder<AggTradeColumns> = frameFor(AGG_TRADE_SCHEMA);
+export const aggTradesFrame = frameFor(AGG_TRADE_SCHEMA);
 /** One row per 24h ticker: last price and quantity first, then change, average, open/high/low, volumes, window and trade ids. */
-export const tickersFrame: FrameBuilder<TickerColumns> = frameFor(TICKER_SCHEMA);
+export const tickersFrame = frameFor(TICKER_SCHEMA);
 /** One row per 24h mini ticker: close (last) price, open/high/low, base and quote volume. */
-export const miniTickersFrame: FrameBuilder<MiniTickerColumns> = frameFor(MINI_TICKER_SCHEMA);
+export const miniTickersFrame = frameFor(MINI_TICKER_SCHEMA);
 /** One row per diff-depth update: ids (`U`, `u`, `pu`) and how many bid/ask levels it changed and removed. */
-export const depthUpdatesFrame: FrameBuilder<DepthColumns> = frameFor(DEPTH_UPDATE_SCHEMA);
+export const depthUpdatesFrame = frameFor(DEPTH_UPDATE_SCHEMA);
 /** One row per bookTicker: best bid/ask price and quantity, and the spread (ask − bid). */
-export const bookTickersFrame: FrameBuilder<BookTickerColumns> = frameFor(BOOK_TICKER_SCHEMA);
+export const bookTickersFrame = frameFor(BOOK_TICKER_SCHEMA);
 
 /** One row per price level of every depth update: side ("bid"/"ask"), price, new absolute quantity (0 removes). */
 export function depthLevelsFrame(messages: readonly MessageLike[] | DepthLevelColumns): dfd.DataFrame {

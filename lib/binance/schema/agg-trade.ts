@@ -3,7 +3,7 @@
  * https://developers.binance.com/docs/derivatives/usds-margined-futures/websocket-market-streams/Aggregate-Trade-Streams
  */
 import { EVENT_HEADER, TAKER_FIELDS, TRADE_PRICE, TRADE_TIME } from "./common";
-import { defineEvent, type InvalidValue } from "./kinds";
+import { defineEvent, type InvalidValue, type RawEventOf, type RecordOf } from "./kinds";
 
 /** `l − f + 1`, refusing a last trade id below the first. */
 function countAggregatedTrades(record: Readonly<Record<string, unknown>>, invalid: InvalidValue): number {
@@ -33,3 +33,9 @@ export const AGG_TRADE_SCHEMA = defineEvent({
     "firstTradeId", "lastTradeId", "tradeCount", "localTimestamp",
   ],
 });
+
+/** `<symbol>@aggTrade` payload. */
+export interface RawAggTrade extends RawEventOf<typeof AGG_TRADE_SCHEMA> {}
+
+/** A decoded `aggTrade`; `tradeCount` is `l − f + 1`. */
+export interface AggTrade extends RecordOf<typeof AGG_TRADE_SCHEMA> {}

@@ -3,7 +3,7 @@
  * https://developers.binance.com/docs/derivatives/usds-margined-futures/websocket-market-streams/Individual-Symbol-Book-Ticker-Streams
  */
 import { EVENT_HEADER, TRANSACTION_TIME } from "./common";
-import { defineEvent } from "./kinds";
+import { defineEvent, type RawEventOf, type RecordOf } from "./kinds";
 
 /** Schema of `bookTicker`. */
 export const BOOK_TICKER_SCHEMA = defineEvent({
@@ -20,3 +20,9 @@ export const BOOK_TICKER_SCHEMA = defineEvent({
   ],
   frame: ["time", "eventTime", "transactionTime", "symbol", "updateId", "bidPrice", "bidQuantity", "askPrice", "askQuantity", "spread", "localTimestamp"],
 });
+
+/** `<symbol>@bookTicker` payload. */
+export interface RawBookTicker extends RawEventOf<typeof BOOK_TICKER_SCHEMA> {}
+
+/** A decoded `bookTicker`. */
+export interface BookTicker extends RecordOf<typeof BOOK_TICKER_SCHEMA> {}

@@ -2,7 +2,7 @@
  * `GET /fapi/v1/depth`: the REST order-book snapshot (a body without `e`).
  * https://developers.binance.com/docs/derivatives/usds-margined-futures/market-data/rest-api/Order-Book
  */
-import { definePayload } from "./kinds";
+import { definePayload, type RawPayloadOf } from "./kinds";
 
 /** Schema of the REST depth snapshot body. */
 export const DEPTH_SNAPSHOT_SCHEMA = definePayload({
@@ -14,3 +14,6 @@ export const DEPTH_SNAPSHOT_SCHEMA = definePayload({
     { path: "asks", name: "asks", kind: "levels", side: "ask", meaning: "ask levels [price, quantity], best first" },
   ],
 });
+
+/** `GET /fapi/v1/depth` response body. */
+export interface RawDepthSnapshot extends RawPayloadOf<typeof DEPTH_SNAPSHOT_SCHEMA> {}

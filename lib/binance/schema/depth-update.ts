@@ -3,7 +3,7 @@
  * https://developers.binance.com/docs/derivatives/usds-margined-futures/websocket-market-streams/Diff-Book-Depth-Streams
  */
 import { EVENT_HEADER, TRANSACTION_TIME } from "./common";
-import { defineEvent } from "./kinds";
+import { defineEvent, type RawEventOf, type RecordOf } from "./kinds";
 
 /** Schema of `depthUpdate` (diff and partial depth). */
 export const DEPTH_UPDATE_SCHEMA = defineEvent({
@@ -23,3 +23,9 @@ export const DEPTH_UPDATE_SCHEMA = defineEvent({
     "bidLevelCount", "askLevelCount", "bidRemovalCount", "askRemovalCount", "localTimestamp",
   ],
 });
+
+/** `<symbol>@depth…` payload (`depthUpdate`). */
+export interface RawDepthUpdate extends RawEventOf<typeof DEPTH_UPDATE_SCHEMA> {}
+
+/** A decoded `depthUpdate`: `bids` and `asks` as numbers, quantity 0 removes the level. */
+export interface DepthUpdate extends RecordOf<typeof DEPTH_UPDATE_SCHEMA> {}

@@ -14,19 +14,19 @@ import { MARK_PRICE_SCHEMA } from "./mark-price";
 import { MINI_TICKER_SCHEMA } from "./mini-ticker";
 import { TICKER_SCHEMA } from "./ticker";
 import { TRADE_SCHEMA } from "./trade";
-import type { EventSchema } from "./kinds";
+import type { EventSchema, RawEventOf, RecordOf } from "./kinds";
 
 export * from "./kinds";
 export { EVENT_HEADER, EVENT_TYPE, type TakerSide } from "./common";
-export { AGG_TRADE_SCHEMA } from "./agg-trade";
-export { BOOK_TICKER_SCHEMA } from "./book-ticker";
-export { DEPTH_SNAPSHOT_SCHEMA } from "./depth-snapshot";
-export { DEPTH_UPDATE_SCHEMA } from "./depth-update";
-export { KLINE_SCHEMA } from "./kline";
-export { MARK_PRICE_SCHEMA } from "./mark-price";
-export { MINI_TICKER_SCHEMA } from "./mini-ticker";
-export { TICKER_SCHEMA } from "./ticker";
-export { TRADE_SCHEMA } from "./trade";
+export { AGG_TRADE_SCHEMA, type RawAggTrade, type AggTrade } from "./agg-trade";
+export { BOOK_TICKER_SCHEMA, type RawBookTicker, type BookTicker } from "./book-ticker";
+export { DEPTH_SNAPSHOT_SCHEMA, type RawDepthSnapshot } from "./depth-snapshot";
+export { DEPTH_UPDATE_SCHEMA, type RawDepthUpdate, type DepthUpdate } from "./depth-update";
+export { KLINE_SCHEMA, type RawKline, type Kline } from "./kline";
+export { MARK_PRICE_SCHEMA, type RawMarkPrice, type MarkPrice } from "./mark-price";
+export { MINI_TICKER_SCHEMA, type RawMiniTicker, type MiniTicker } from "./mini-ticker";
+export { TICKER_SCHEMA, type RawTicker, type Ticker } from "./ticker";
+export { TRADE_SCHEMA, type RawTrade, type Trade } from "./trade";
 
 /** Every event type with a schema, in the order of the stream families (endpoints.ts). */
 export const EVENT_SCHEMAS = [
@@ -42,6 +42,12 @@ export const EVENT_SCHEMAS = [
 
 /** Any of the event schemas. */
 export type AnyEventSchema = (typeof EVENT_SCHEMAS)[number];
+
+/** Any payload of the event types with a schema. */
+export type RawPayload = AnyEventSchema extends infer S ? (S extends AnyEventSchema ? RawEventOf<S> : never) : never;
+
+/** Any decoded record: one per event schema. */
+export type MarketRecord = AnyEventSchema extends infer S ? (S extends AnyEventSchema ? RecordOf<S> : never) : never;
 
 const byEventType: ReadonlyMap<string, EventSchema> = new Map(EVENT_SCHEMAS.map((schema) => [schema.eventType, schema]));
 

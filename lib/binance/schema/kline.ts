@@ -3,7 +3,7 @@
  * https://developers.binance.com/docs/derivatives/usds-margined-futures/websocket-market-streams/Kline-Candlestick-Streams
  */
 import { EVENT_HEADER } from "./common";
-import { defineEvent } from "./kinds";
+import { defineEvent, type RawEventOf, type RecordOf } from "./kinds";
 
 /** Schema of `kline`. */
 export const KLINE_SCHEMA = defineEvent({
@@ -34,3 +34,9 @@ export const KLINE_SCHEMA = defineEvent({
     "takerBuyBaseVolume", "takerBuyQuoteVolume", "tradeCount", "firstTradeId", "lastTradeId", "isClosed", "localTimestamp",
   ],
 });
+
+/** `<symbol>@kline_<interval>` payload; the candlestick is nested under `k`. */
+export interface RawKline extends RawEventOf<typeof KLINE_SCHEMA> {}
+
+/** A decoded `kline` (the fields of `k` flattened). */
+export interface Kline extends RecordOf<typeof KLINE_SCHEMA> {}

@@ -3,7 +3,7 @@
  * https://developers.binance.com/docs/derivatives/usds-margined-futures/websocket-market-streams/Mark-Price-Stream
  */
 import { EVENT_HEADER } from "./common";
-import { defineEvent } from "./kinds";
+import { defineEvent, type RawEventOf, type RecordOf } from "./kinds";
 
 /** Schema of `markPriceUpdate`. */
 export const MARK_PRICE_SCHEMA = defineEvent({
@@ -19,3 +19,9 @@ export const MARK_PRICE_SCHEMA = defineEvent({
   ],
   frame: ["time", "eventTime", "symbol", "markPrice", "indexPrice", "estimatedSettlePrice", "fundingRate", "nextFundingTime", "localTimestamp"],
 });
+
+/** `<symbol>@markPrice…` payload (`markPriceUpdate`). */
+export interface RawMarkPrice extends RawEventOf<typeof MARK_PRICE_SCHEMA> {}
+
+/** A decoded `markPriceUpdate`. */
+export interface MarkPrice extends RecordOf<typeof MARK_PRICE_SCHEMA> {}

@@ -3,7 +3,7 @@
  * https://developers.binance.com/docs/derivatives/usds-margined-futures/websocket-market-streams/Individual-Symbol-Mini-Ticker-Stream
  */
 import { EVENT_HEADER, WINDOW_STATS } from "./common";
-import { defineEvent } from "./kinds";
+import { defineEvent, type RawEventOf, type RecordOf } from "./kinds";
 
 /** Schema of `24hrMiniTicker`. */
 export const MINI_TICKER_SCHEMA = defineEvent({
@@ -16,3 +16,9 @@ export const MINI_TICKER_SCHEMA = defineEvent({
   ],
   frame: ["time", "eventTime", "symbol", "closePrice", "openPrice", "highPrice", "lowPrice", "baseVolume", "quoteVolume", "localTimestamp"],
 });
+
+/** `<symbol>@miniTicker` payload (`24hrMiniTicker`). */
+export interface RawMiniTicker extends RawEventOf<typeof MINI_TICKER_SCHEMA> {}
+
+/** A decoded `24hrMiniTicker`. */
+export interface MiniTicker extends RecordOf<typeof MINI_TICKER_SCHEMA> {}

@@ -3,7 +3,7 @@
  * https://developers.binance.com/docs/derivatives/usds-margined-futures/websocket-market-streams/Individual-Symbol-Ticker-Streams
  */
 import { EVENT_HEADER, WINDOW_STATS } from "./common";
-import { defineEvent } from "./kinds";
+import { defineEvent, type RawEventOf, type RecordOf } from "./kinds";
 
 /** Schema of `24hrTicker`. */
 export const TICKER_SCHEMA = defineEvent({
@@ -29,3 +29,9 @@ export const TICKER_SCHEMA = defineEvent({
     "firstTradeId", "lastTradeId", "tradeCount", "localTimestamp",
   ],
 });
+
+/** `<symbol>@ticker` payload (`24hrTicker`). */
+export interface RawTicker extends RawEventOf<typeof TICKER_SCHEMA> {}
+
+/** A decoded `24hrTicker`. */
+export interface Ticker extends RecordOf<typeof TICKER_SCHEMA> {}

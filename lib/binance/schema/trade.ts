@@ -1,6 +1,6 @@
 /** `<symbol>@trade`: every trade. https://developers.binance.com/docs/derivatives/usds-margined-futures/websocket-market-streams/Trade-Streams */
 import { EVENT_HEADER, TAKER_FIELDS, TRADE_PRICE, TRADE_TIME } from "./common";
-import { defineEvent } from "./kinds";
+import { defineEvent, type RawEventOf, type RecordOf } from "./kinds";
 
 /** Schema of `trade`. */
 export const TRADE_SCHEMA = defineEvent({
@@ -17,3 +17,9 @@ export const TRADE_SCHEMA = defineEvent({
   ],
   frame: ["time", "eventTime", "tradeTime", "symbol", "tradeId", "price", "quantity", "notional", "side", "isBuyerMaker", "executionType", "localTimestamp"],
 });
+
+/** `<symbol>@trade` payload. */
+export interface RawTrade extends RawEventOf<typeof TRADE_SCHEMA> {}
+
+/** A decoded `trade`; `side` is the taker's: `"sell"` when `isBuyerMaker`, else `"buy"`. */
+export interface Trade extends RecordOf<typeof TRADE_SCHEMA> {}
