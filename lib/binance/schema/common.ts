@@ -3,7 +3,7 @@
  * trade fields of `trade` and `aggTrade`, the 24 h window of `24hrTicker` and `24hrMiniTicker`,
  * and the matching-engine time of `depthUpdate` and `bookTicker`.
  */
-import { defineField, type InvalidValue } from "./kinds";
+import { defineField } from "./kinds";
 
 /** The taker's side (the aggressor's). */
 export type TakerSide = "buy" | "sell";
@@ -36,7 +36,7 @@ export const TAKER_FIELDS = [
     values: ["buy", "sell"],
     columnar: false,
     meaning: "the taker's side: sell when the buyer was the maker, else buy",
-    derive: (record: Readonly<Record<string, unknown>>, _invalid: InvalidValue): TakerSide => (record.isBuyerMaker ? "sell" : "buy"),
+    derive: (record: Readonly<Record<string, unknown>>): TakerSide => (record.isBuyerMaker ? "sell" : "buy"),
   }),
 ] as const;
 

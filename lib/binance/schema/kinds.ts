@@ -4,7 +4,7 @@
  * schema: the wire payload (`RawEventOf`) and the decoded record (`RecordOf`).
  *
  * A schema is written once, in this folder; decoders, field descriptions, typed columns and
- * DataFrame column orders are derived from it (see `docs/architecture.md`).
+ * DataFrame column orders are derived from it.
  */
 
 /**
@@ -79,10 +79,6 @@ export function toSnakeCase(name: string): string {
   return name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
 }
 
-function withColumns(fields: readonly FieldInput[]): FieldSchema[] {
-  return fields.map((field) => defineField(field));
-}
-
 /** Declares a field shared by several schemas (its literal types kept, its column filled in). */
 export function defineField<const F extends FieldInput>(field: F): F & { readonly column: string } {
   return Object.freeze({ ...field, column: field.column ?? toSnakeCase(field.name) });
@@ -92,14 +88,15 @@ export function defineField<const F extends FieldInput>(field: F): F & { readonl
 export type WithColumns<S extends { readonly fields: readonly FieldInput[] }> = Omit<S, "fields"> & { readonly fields: ColumnsFilled<S["fields"]> };
 type ColumnsFilled<Fields extends readonly FieldInput[]> = { readonly [I in keyof Fields]: Fields[I] & { readonly column: string } };
 
-/** Declares an event type's schema; fills in the snake_case column names. */
-export function defineEvent<const S extends Omit<EventSchema, "fields"> & { readonly fields: readonly FieldInput[] }>(schema: S): WithColumns<S> {
-  return Object.freeze({ ...schema, fields: Object.freeze(withColumns(schema.fields)) }) as unknown as WithColumns<S>;
+/** Declares a payload schema without an `e` (a REST body); fills in the snake_case column names. */
+export function definePayload<const S extends { readonly fields: readonly FieldInput[] }>(schema: S): WithColumns<S> {
+  const fields = Object.freeze(schema.fields.map((field) => defineField(field)));
+  return Object.freeze({ ...schema, fields }) as unknown as WithColumns<S>;
 }
 
-/** Declares a payload schema without an `e` (a REST body); fills in the column names. */
-export function definePayload<const S extends { readonly fields: readonly FieldInput[] }>(schema: S): WithColumns<S> {
-  return Object.freeze({ ...schema, fields: Object.freeze(withColumns(schema.fields)) }) as unknown as WithColumns<S>;
+/** Declares an event type's schema (see trade.ts); fills in the snake_case column names. */
+export function defineEvent<const S extends Omit<EventSchema, "fields"> & { readonly fields: readonly FieldInput[] }>(schema: S): WithColumns<S> {
+  return definePayload(schema);
 }
 
 /** The fields a decoder reads from the wire or derives, in record order. */
