@@ -5,6 +5,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import * as fs from "fs";
 import * as path from "path";
 import { STREAM_FAMILIES } from "../lib/binance/endpoints";
 import { DECODERS, decodeMessage, decoderFor } from "../lib/binance/decode";
@@ -35,15 +36,8 @@ import { DecodeError } from "../lib/errors";
 import { loadSample } from "../lib/store/samples";
 import { BUNDLED, FIXTURES, readRecordingLines } from "./helpers";
 
-const RECORDINGS = [
-  "btcusdt-2023-04-04-hftbacktest-60s.jsonl.gz",
-  "alts-2021-04-17-cryptofeed.jsonl.gz",
-  "alts-2021-07-22-cryptofeed.jsonl.gz",
-  "btcusdt-ticker.json",
-  "btcusdt-trade.json",
-  "btcusdt-miniTicker.json",
-  "btcusdt-aggTrade.json",
-];
+/** Every recording shipped in data/bundled. */
+const RECORDINGS = fs.readdirSync(BUNDLED).filter((name) => /\.jsonl?(\.gz)?$/.test(name));
 
 interface Message {
   readonly stream?: string;
@@ -54,6 +48,7 @@ interface Message {
 /** Every stream message the project ships (array payloads expanded), and the REST snapshot bodies. */
 function realMessages(): { messages: Message[]; snapshots: Record<string, unknown>[] } {
   const messages: Message[] = [];
+  assert.ok(RECORDINGS.length >= 7, RECORDINGS.join(", "));
   for (const name of RECORDINGS) messages.push(...loadSample(path.join(BUNDLED, name)).messages);
   const snapshots: Record<string, unknown>[] = [];
   for (const line of readRecordingLines(path.join(FIXTURES, "usdm-single-messages-crypto-crawler.jsonl"))) {
