@@ -5,6 +5,7 @@
  */
 export * from "./errors";
 export * from "./binance/endpoints";
+export * from "./binance/schema";
 export * from "./binance/raw";
 export * from "./binance/decode";
 export * from "./binance/sequence";
