@@ -9,6 +9,8 @@ export * from "./binance/schema";
 export * from "./binance/raw";
 export * from "./binance/decode";
 export * from "./binance/sequence";
+export * from "./binance/taker-side";
+export * from "./binance/book-sync";
 export * from "./binance/rest";
 export * from "./store/sample-format";
 export { loadSample } from "./store/read";

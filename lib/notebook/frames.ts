@@ -12,6 +12,7 @@ import { AGG_TRADE_SCHEMA, BOOK_TICKER_SCHEMA, DEPTH_UPDATE_SCHEMA, MINI_TICKER_
 import type { BestBidAskColumns, BookRebuild } from "../analysis/depth";
 import type { BuySellVolume, TradeBars } from "../analysis/trade-stats";
 import { InvalidArgumentError } from "../errors";
+import { takerSideOf } from "../binance/taker-side";
 
 /** A column for `buildFrame`: a typed array or a plain array of the same length as the others. */
 export type FrameColumn = ArrayLike<number> | readonly (string | number | boolean | null)[];
@@ -52,7 +53,7 @@ export function formatIsoTimes(times: ArrayLike<number>): string[] {
 
 function sideNames(isBuyerMaker: Uint8Array): string[] {
   const out: string[] = new Array(isBuyerMaker.length);
-  for (let i = 0; i < isBuyerMaker.length; i++) out[i] = isBuyerMaker[i] ? "sell" : "buy";
+  for (let i = 0; i < isBuyerMaker.length; i++) out[i] = takerSideOf(isBuyerMaker[i]);
   return out;
 }
 

@@ -3,10 +3,10 @@
  * trade fields of `trade` and `aggTrade`, the 24 h window of `24hrTicker` and `24hrMiniTicker`,
  * and the matching-engine time of `depthUpdate` and `bookTicker`.
  */
+import { takerSideOf, type TakerSide } from "../taker-side";
 import { defineField } from "./kinds";
 
-/** The taker's side (the aggressor's). */
-export type TakerSide = "buy" | "sell";
+export type { TakerSide };
 
 /** `e`: on the wire only; the decoded record's `kind` says it. */
 export const EVENT_TYPE = defineField({ path: "e", name: "eventType", kind: "enum", decoded: false, meaning: "event type" });
@@ -36,7 +36,7 @@ export const TAKER_FIELDS = [
     values: ["buy", "sell"],
     columnar: false,
     meaning: "the taker's side: sell when the buyer was the maker, else buy",
-    derive: (record: Readonly<Record<string, unknown>>): TakerSide => (record.isBuyerMaker ? "sell" : "buy"),
+    derive: (record: Readonly<Record<string, unknown>>): TakerSide => takerSideOf(record.isBuyerMaker as boolean),
   }),
 ] as const;
 
