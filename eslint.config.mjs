@@ -11,6 +11,8 @@ export default tseslint.config(
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" }],
       "no-constant-condition": ["error", { checkLoops: false }],
+      // `interface Trade extends RecordOf<typeof TRADE_SCHEMA> {}` names a type derived from a schema.
+      "@typescript-eslint/no-empty-object-type": ["error", { allowInterfaces: "with-single-extends" }],
     },
   },
   {

@@ -5,9 +5,12 @@
  */
 export * from "./errors";
 export * from "./binance/endpoints";
+export * from "./binance/schema";
 export * from "./binance/raw";
 export * from "./binance/decode";
 export * from "./binance/sequence";
+export * from "./binance/taker-side";
+export * from "./binance/book-sync";
 export * from "./binance/rest";
 export * from "./store/sample-format";
 export { loadSample } from "./store/read";
@@ -44,7 +47,6 @@ export * from "./notebook/html";
 export * from "./notebook/figures";
 export * from "./notebook/charts";
 export * from "./notebook/readouts";
-export * from "./notebook/book-figures";
 export * from "./notebook/book-frames";
 export * from "./notebook/book-readouts";
 export * from "./notebook/resync-demo";

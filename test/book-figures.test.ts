@@ -1,4 +1,4 @@
-/** The depth notebook's book figures, frames and readouts (lib/notebook/book-*.ts) carry the data they claim to. */
+/** The depth notebook's book figures, frames and readouts (lib/notebook/figures/book.ts, book-frames.ts, book-readouts.ts) carry the data they claim to. */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as path from "path";
@@ -13,7 +13,7 @@ import {
   imbalanceMidMoveFigure,
   liquidityHeatmapFigure,
   spreadMidFigure,
-} from "../lib/notebook/book-figures";
+} from "../lib/notebook/figures/book";
 import { bookHistoryFrame, bookLevelsFrame, bookSnapshotsFrame, bookTickerCheckFrame } from "../lib/notebook/book-frames";
 import { describeBookAt, describeImbalanceMove, describeResyncs } from "../lib/notebook/book-readouts";
 import { BUNDLED } from "./helpers";

@@ -16,7 +16,7 @@ import {
   syncStepInChain,
   type DepthEventIds,
 } from "../lib/binance/book-sync";
-import { DEPTH_SNAPSHOT_LIMITS } from "../lib/binance/rest";
+import { DEPTH_SNAPSHOT_LIMITS } from "../lib/binance/limits";
 
 /** A diff event with ids `U`, `u`, `pu`. */
 function ids(U: number, u: number, pu: number): DepthEventIds {

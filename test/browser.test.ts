@@ -113,7 +113,7 @@ test("rendered notebooks draw their charts offline, in exported HTML and in the 
       const token = randomBytes(16).toString("hex");
       const env = { JUPYTER_DATA_DIR: dataDir, JUPYTER_CONFIG_DIR: makeTempDir("streamlab-jupyter-config-"), JUPYTER_RUNTIME_DIR: runtimeDir };
       let server: JupyterServer | undefined;
-      let strays: number[] = [];
+      let strays: number[];
       const page = await browser.context.newPage();
       await page.setViewportSize({ width: 1100, height: 1600 });
       try {

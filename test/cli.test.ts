@@ -257,7 +257,7 @@ test("streamlab capture --count N from the replay server stores the first N mess
   try {
     const streams = ["btcusdt@trade", "btcusdt@depth@0ms", "sushiusdt@aggTrade", "sushiusdt@kline_1m"];
     const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = require("child_process").spawn(process.execPath, [path.join(PROJECT_ROOT, "bin", "streamlab.cjs"), "capture", ...streams, "--count", "12", "--url", server.url, "--out", out]);
+      const child = spawn(process.execPath, [path.join(PROJECT_ROOT, "bin", "streamlab.cjs"), "capture", ...streams, "--count", "12", "--url", server.url, "--out", out]);
       let stdout = "";
       let stderr = "";
       child.stdout.on("data", (c: Buffer) => (stdout += c));

@@ -2,6 +2,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import * as zlib from "zlib";
 
 /** The project root. */
 export const PROJECT_ROOT = path.join(__dirname, "..");
@@ -20,6 +21,6 @@ export function makeTempDir(prefix = "streamlab-test-"): string {
 /** Raw JSONL lines of a (gzipped) recording. */
 export function readRecordingLines(file: string): string[] {
   const buffer = fs.readFileSync(file);
-  const text = file.endsWith(".gz") ? require("zlib").gunzipSync(buffer).toString("utf8") : buffer.toString("utf8");
+  const text = file.endsWith(".gz") ? zlib.gunzipSync(buffer).toString("utf8") : buffer.toString("utf8");
   return text.split("\n").filter((line: string) => line.length > 0);
 }

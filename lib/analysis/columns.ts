@@ -1,8 +1,10 @@
 /**
- * Messages → typed columns, one function per stream type. Every payload is decoded once by the
- * decoders in binance/decode.ts (so a malformed payload throws the same `DecodeError`, with the
- * message's index and stream added to the sentence); numbers land in `Float64Array`s that the
- * other analysis functions read without touching row objects.
+ * Messages → typed columns, derived from the schemas in binance/schema: one `Float64Array` per
+ * number field, a `Uint8Array` (0/1) per boolean, a string array per text or enum field, and
+ * level and removal counts per `levels` field. Every payload is decoded once by the decoders in
+ * binance/decode.ts (so a malformed payload throws the same `DecodeError`, with the message's
+ * index and stream added to the sentence); the other analysis functions read the arrays without
+ * touching row objects.
  *
  * Messages of other types are skipped, so a whole mixed sample can be passed; a non-empty input
  * with no message of the wanted type throws, naming the types it did hold. Combined array
@@ -10,20 +12,12 @@
  * `NaN` where the recording has none. Ids are kept in `Float64Array`s (exact up to 2^53).
  */
 import { DecodeError, InvalidArgumentError, excerpt } from "../errors";
+import { decodeDepthUpdate, decoderFor, type AggTrade, type BookTicker, type DepthUpdate, type MiniTicker, type Ticker, type Trade } from "../binance/decode";
 import {
-  decodeAggTrade,
-  decodeBookTicker,
-  decodeDepthUpdate,
-  decodeMiniTicker,
-  decodeTicker,
-  decodeTrade,
-  type AggTrade,
-  type BookTicker,
-  type DepthUpdate,
-  type MiniTicker,
-  type Ticker,
-  type Trade,
-} from "../binance/decode";
+  AGG_TRADE_SCHEMA, BOOK_TICKER_SCHEMA, DEPTH_UPDATE_SCHEMA, MINI_TICKER_SCHEMA, TICKER_SCHEMA, TRADE_SCHEMA,
+  columnarFields,
+  type EventSchema, type FieldSchema, type Level, type RecordOf, type TypedColumnsOf,
+} from "../binance/schema";
 
 /** The least a message needs to be turned into columns: a `StoredMessage` fits. */
 export interface MessageLike {
@@ -45,80 +39,21 @@ export interface MessageColumns {
   readonly localTimestamp: Float64Array;
 }
 
-/** `trade` messages as columns. */
-export interface TradeColumns extends MessageColumns {
-  readonly kind: "trade";
-  readonly tradeTime: Float64Array;
-  readonly tradeId: Float64Array;
-  readonly price: Float64Array;
-  readonly quantity: Float64Array;
-  /** 1 when the buyer was the maker (the taker sold), else 0. */
-  readonly isBuyerMaker: Uint8Array;
-  readonly executionType: readonly string[];
-}
+/** The typed columns of an event schema, plus the columns every message type has. */
+export type ColumnsOf<S extends EventSchema> = MessageColumns & TypedColumnsOf<S>;
 
-/** `aggTrade` messages as columns. */
-export interface AggTradeColumns extends MessageColumns {
-  readonly kind: "aggTrade";
-  readonly tradeTime: Float64Array;
-  readonly aggTradeId: Float64Array;
-  readonly price: Float64Array;
-  readonly quantity: Float64Array;
-  readonly firstTradeId: Float64Array;
-  readonly lastTradeId: Float64Array;
-  /** `l − f + 1`: trades in the aggregate. */
-  readonly tradeCount: Float64Array;
-  /** 1 when the buyer was the maker (the taker sold), else 0. */
-  readonly isBuyerMaker: Uint8Array;
-}
-
+/** `trade` messages as columns (`isBuyerMaker` 1 when the taker sold). */
+export interface TradeColumns extends ColumnsOf<typeof TRADE_SCHEMA> {}
+/** `aggTrade` messages as columns (`tradeCount` = `l − f + 1`). */
+export interface AggTradeColumns extends ColumnsOf<typeof AGG_TRADE_SCHEMA> {}
 /** `24hrTicker` messages as columns. */
-export interface TickerColumns extends MessageColumns {
-  readonly kind: "ticker";
-  readonly priceChange: Float64Array;
-  readonly priceChangePercent: Float64Array;
-  readonly weightedAveragePrice: Float64Array;
-  readonly lastPrice: Float64Array;
-  readonly lastQuantity: Float64Array;
-  readonly openPrice: Float64Array;
-  readonly highPrice: Float64Array;
-  readonly lowPrice: Float64Array;
-  readonly baseVolume: Float64Array;
-  readonly quoteVolume: Float64Array;
-  readonly statsOpenTime: Float64Array;
-  readonly statsCloseTime: Float64Array;
-  readonly firstTradeId: Float64Array;
-  readonly lastTradeId: Float64Array;
-  readonly tradeCount: Float64Array;
-}
-
+export interface TickerColumns extends ColumnsOf<typeof TICKER_SCHEMA> {}
 /** `24hrMiniTicker` messages as columns. */
-export interface MiniTickerColumns extends MessageColumns {
-  readonly kind: "miniTicker";
-  readonly closePrice: Float64Array;
-  readonly openPrice: Float64Array;
-  readonly highPrice: Float64Array;
-  readonly lowPrice: Float64Array;
-  readonly baseVolume: Float64Array;
-  readonly quoteVolume: Float64Array;
-}
-
-/** `depthUpdate` messages as columns: one row per update, levels counted. */
-export interface DepthColumns extends MessageColumns {
-  readonly kind: "depth";
-  readonly transactionTime: Float64Array;
-  /** `U`. */
-  readonly firstUpdateId: Float64Array;
-  /** `u`. */
-  readonly finalUpdateId: Float64Array;
-  /** `pu`. */
-  readonly previousFinalUpdateId: Float64Array;
-  readonly bidLevelCount: Uint32Array;
-  readonly askLevelCount: Uint32Array;
-  /** Levels with quantity 0 (removals) among the bid levels. */
-  readonly bidRemovalCount: Uint32Array;
-  readonly askRemovalCount: Uint32Array;
-}
+export interface MiniTickerColumns extends ColumnsOf<typeof MINI_TICKER_SCHEMA> {}
+/** `depthUpdate` messages as columns: one row per update, levels and removals (quantity 0) counted per side. */
+export interface DepthColumns extends ColumnsOf<typeof DEPTH_UPDATE_SCHEMA> {}
+/** `bookTicker` messages as columns. */
+export interface BookTickerColumns extends ColumnsOf<typeof BOOK_TICKER_SCHEMA> {}
 
 /** Every level of every `depthUpdate`: one row per level. */
 export interface DepthLevelColumns {
@@ -136,17 +71,8 @@ export interface DepthLevelColumns {
   readonly quantity: Float64Array;
 }
 
-/** `bookTicker` messages as columns. */
-export interface BookTickerColumns extends MessageColumns {
-  readonly kind: "bookTicker";
-  readonly transactionTime: Float64Array;
-  /** `u`: the order-book update id this best bid/ask belongs to. */
-  readonly updateId: Float64Array;
-  readonly bidPrice: Float64Array;
-  readonly bidQuantity: Float64Array;
-  readonly askPrice: Float64Array;
-  readonly askQuantity: Float64Array;
-}
+/** A column builder: messages (or decoded records of the type) → columns. */
+export type ColumnsBuilder<R, C> = (messages: readonly MessageLike[] | readonly R[]) => C;
 
 interface Collected<T> {
   records: T[];
@@ -217,149 +143,98 @@ function collectRecords<T extends { kind: string }>(
   return { records, streams };
 }
 
-function fillNumbers<T>(records: readonly T[], pick: (record: T) => number): Float64Array {
-  const out = new Float64Array(records.length);
-  for (let i = 0; i < records.length; i++) out[i] = pick(records[i]);
-  return out;
+type Row = Readonly<Record<string, unknown>>;
+
+function countRemovals(levels: readonly Level[]): number {
+  let n = 0;
+  for (let i = 0; i < levels.length; i++) if (levels[i][1] === 0) n++;
+  return n;
 }
 
-function baseColumns<T extends { symbol: string; eventTime: number; localTimestamp: number | null }>(collected: Collected<T>): MessageColumns {
-  const { records } = collected;
-  return {
-    length: records.length,
-    stream: collected.streams,
-    symbol: records.map((r) => r.symbol),
-    eventTime: fillNumbers(records, (r) => r.eventTime),
-    localTimestamp: fillNumbers(records, (r) => (r.localTimestamp === null ? NaN : r.localTimestamp)),
+/** Adds the typed column(s) of one schema field. */
+function addColumn(out: Record<string, unknown>, records: readonly Row[], field: FieldSchema): void {
+  const n = records.length;
+  const name = field.name;
+  switch (field.kind) {
+    case "boolean": {
+      const flags = new Uint8Array(n);
+      for (let i = 0; i < n; i++) flags[i] = records[i][name] ? 1 : 0;
+      out[name] = flags;
+      return;
+    }
+    case "enum":
+    case "text":
+      out[name] = records.map((record) => record[name] as string);
+      return;
+    case "levels": {
+      const levelCount = new Uint32Array(n);
+      const removalCount = new Uint32Array(n);
+      for (let i = 0; i < n; i++) {
+        const levels = records[i][name] as readonly Level[];
+        levelCount[i] = levels.length;
+        removalCount[i] = countRemovals(levels);
+      }
+      out[`${field.side}LevelCount`] = levelCount;
+      out[`${field.side}RemovalCount`] = removalCount;
+      return;
+    }
+    default: {
+      const numbers = new Float64Array(n);
+      for (let i = 0; i < n; i++) numbers[i] = records[i][name] as number;
+      out[name] = numbers;
+    }
+  }
+}
+
+/**
+ * Messages (or decoded records) of one event type → its typed columns, as its schema says.
+ * @example eventColumns(MARK_PRICE_SCHEMA, sample.messages).fundingRate
+ */
+export function eventColumns<S extends EventSchema>(schema: S, messages: readonly MessageLike[] | readonly RecordOf<S>[]): ColumnsOf<S> {
+  return columnsFor(schema)(messages);
+}
+
+/** The column builder of an event schema (its decoder prepared once). */
+export function columnsFor<S extends EventSchema>(schema: S): ColumnsBuilder<RecordOf<S>, ColumnsOf<S>> {
+  const decode = decoderFor(schema);
+  const fields = columnarFields(schema);
+  return (messages) => {
+    const collected = collectRecords<RecordOf<S>>(messages, schema.eventType, schema.kind as RecordOf<S>["kind"], decode);
+    const records = collected.records as readonly Row[];
+    const localTimestamp = new Float64Array(records.length);
+    for (let i = 0; i < records.length; i++) {
+      const time = records[i].localTimestamp;
+      localTimestamp[i] = typeof time === "number" ? time : NaN;
+    }
+    const out: Record<string, unknown> = { kind: schema.kind, length: records.length, stream: collected.streams, localTimestamp };
+    for (const field of fields) addColumn(out, records, field);
+    return out as ColumnsOf<S>;
   };
-}
-
-function flags<T>(records: readonly T[], pick: (record: T) => boolean): Uint8Array {
-  const out = new Uint8Array(records.length);
-  for (let i = 0; i < records.length; i++) out[i] = pick(records[i]) ? 1 : 0;
-  return out;
 }
 
 /**
  * `trade` messages (or decoded `Trade` records) → columns.
  * @example const t = tradeColumns(sample.messages); t.price[0] // 83849.7
  */
-export function tradeColumns(messages: readonly MessageLike[] | readonly Trade[]): TradeColumns {
-  const collected = collectRecords<Trade>(messages, "trade", "trade", decodeTrade);
-  const r = collected.records;
-  return {
-    kind: "trade",
-    ...baseColumns(collected),
-    tradeTime: fillNumbers(r, (x) => x.tradeTime),
-    tradeId: fillNumbers(r, (x) => x.tradeId),
-    price: fillNumbers(r, (x) => x.price),
-    quantity: fillNumbers(r, (x) => x.quantity),
-    isBuyerMaker: flags(r, (x) => x.isBuyerMaker),
-    executionType: r.map((x) => x.executionType),
-  };
-}
-
+export const tradeColumns: ColumnsBuilder<Trade, TradeColumns> = columnsFor(TRADE_SCHEMA);
 /** `aggTrade` messages (or decoded `AggTrade` records) → columns. */
-export function aggTradeColumns(messages: readonly MessageLike[] | readonly AggTrade[]): AggTradeColumns {
-  const collected = collectRecords<AggTrade>(messages, "aggTrade", "aggTrade", decodeAggTrade);
-  const r = collected.records;
-  return {
-    kind: "aggTrade",
-    ...baseColumns(collected),
-    tradeTime: fillNumbers(r, (x) => x.tradeTime),
-    aggTradeId: fillNumbers(r, (x) => x.aggTradeId),
-    price: fillNumbers(r, (x) => x.price),
-    quantity: fillNumbers(r, (x) => x.quantity),
-    firstTradeId: fillNumbers(r, (x) => x.firstTradeId),
-    lastTradeId: fillNumbers(r, (x) => x.lastTradeId),
-    tradeCount: fillNumbers(r, (x) => x.tradeCount),
-    isBuyerMaker: flags(r, (x) => x.isBuyerMaker),
-  };
-}
-
+export const aggTradeColumns: ColumnsBuilder<AggTrade, AggTradeColumns> = columnsFor(AGG_TRADE_SCHEMA);
 /** `24hrTicker` messages (or decoded `Ticker` records) → columns. */
-export function tickerColumns(messages: readonly MessageLike[] | readonly Ticker[]): TickerColumns {
-  const collected = collectRecords<Ticker>(messages, "24hrTicker", "ticker", decodeTicker);
-  const r = collected.records;
-  return {
-    kind: "ticker",
-    ...baseColumns(collected),
-    priceChange: fillNumbers(r, (x) => x.priceChange),
-    priceChangePercent: fillNumbers(r, (x) => x.priceChangePercent),
-    weightedAveragePrice: fillNumbers(r, (x) => x.weightedAveragePrice),
-    lastPrice: fillNumbers(r, (x) => x.lastPrice),
-    lastQuantity: fillNumbers(r, (x) => x.lastQuantity),
-    openPrice: fillNumbers(r, (x) => x.openPrice),
-    highPrice: fillNumbers(r, (x) => x.highPrice),
-    lowPrice: fillNumbers(r, (x) => x.lowPrice),
-    baseVolume: fillNumbers(r, (x) => x.baseVolume),
-    quoteVolume: fillNumbers(r, (x) => x.quoteVolume),
-    statsOpenTime: fillNumbers(r, (x) => x.statsOpenTime),
-    statsCloseTime: fillNumbers(r, (x) => x.statsCloseTime),
-    firstTradeId: fillNumbers(r, (x) => x.firstTradeId),
-    lastTradeId: fillNumbers(r, (x) => x.lastTradeId),
-    tradeCount: fillNumbers(r, (x) => x.tradeCount),
-  };
-}
-
+export const tickerColumns: ColumnsBuilder<Ticker, TickerColumns> = columnsFor(TICKER_SCHEMA);
 /** `24hrMiniTicker` messages (or decoded records; `!miniTicker@arr` arrays are expanded) → columns. */
-export function miniTickerColumns(messages: readonly MessageLike[] | readonly MiniTicker[]): MiniTickerColumns {
-  const collected = collectRecords<MiniTicker>(messages, "24hrMiniTicker", "miniTicker", decodeMiniTicker);
-  const r = collected.records;
-  return {
-    kind: "miniTicker",
-    ...baseColumns(collected),
-    closePrice: fillNumbers(r, (x) => x.closePrice),
-    openPrice: fillNumbers(r, (x) => x.openPrice),
-    highPrice: fillNumbers(r, (x) => x.highPrice),
-    lowPrice: fillNumbers(r, (x) => x.lowPrice),
-    baseVolume: fillNumbers(r, (x) => x.baseVolume),
-    quoteVolume: fillNumbers(r, (x) => x.quoteVolume),
-  };
-}
-
-function countRemovals(levels: DepthUpdate["bids"]): number {
-  let n = 0;
-  for (let i = 0; i < levels.length; i++) if (levels[i][1] === 0) n++;
-  return n;
-}
+export const miniTickerColumns: ColumnsBuilder<MiniTicker, MiniTickerColumns> = columnsFor(MINI_TICKER_SCHEMA);
+/**
+ * `depthUpdate` messages → one row per update with ids and level counts.
+ * @example const d = depthColumns(sample.messages); d.bidLevelCount[0] // 4
+ */
+export const depthColumns: ColumnsBuilder<DepthUpdate, DepthColumns> = columnsFor(DEPTH_UPDATE_SCHEMA);
+/** `bookTicker` messages → columns (best bid/ask price and quantity per update id). */
+export const bookTickerColumns: ColumnsBuilder<BookTicker, BookTickerColumns> = columnsFor(BOOK_TICKER_SCHEMA);
 
 /** Decodes `depthUpdate` messages (or passes decoded `DepthUpdate` records through), in order. */
 export function decodeDepthMessages(messages: readonly MessageLike[] | readonly DepthUpdate[]): { updates: DepthUpdate[]; streams: string[] } {
   const collected = collectRecords<DepthUpdate>(messages, "depthUpdate", "depth", decodeDepthUpdate);
   return { updates: collected.records, streams: collected.streams };
-}
-
-/**
- * `depthUpdate` messages → one row per update with ids and level counts.
- * @example const d = depthColumns(sample.messages); d.bidLevelCount[0] // 4
- */
-export function depthColumns(messages: readonly MessageLike[] | readonly DepthUpdate[]): DepthColumns {
-  const collected = collectRecords<DepthUpdate>(messages, "depthUpdate", "depth", decodeDepthUpdate);
-  const r = collected.records;
-  const n = r.length;
-  const bidLevelCount = new Uint32Array(n);
-  const askLevelCount = new Uint32Array(n);
-  const bidRemovalCount = new Uint32Array(n);
-  const askRemovalCount = new Uint32Array(n);
-  for (let i = 0; i < n; i++) {
-    bidLevelCount[i] = r[i].bids.length;
-    askLevelCount[i] = r[i].asks.length;
-    bidRemovalCount[i] = countRemovals(r[i].bids);
-    askRemovalCount[i] = countRemovals(r[i].asks);
-  }
-  return {
-    kind: "depth",
-    ...baseColumns(collected),
-    transactionTime: fillNumbers(r, (x) => x.transactionTime),
-    firstUpdateId: fillNumbers(r, (x) => x.firstUpdateId),
-    finalUpdateId: fillNumbers(r, (x) => x.finalUpdateId),
-    previousFinalUpdateId: fillNumbers(r, (x) => x.previousFinalUpdateId),
-    bidLevelCount,
-    askLevelCount,
-    bidRemovalCount,
-    askRemovalCount,
-  };
 }
 
 /** `depthUpdate` messages → one row per price level (bids first, then asks, per update). */
@@ -391,22 +266,6 @@ export function depthLevelColumns(messages: readonly MessageLike[] | readonly De
     }
   }
   return { length: total, updateIndex, symbol, eventTime, finalUpdateId, isAsk, price, quantity };
-}
-
-/** `bookTicker` messages → columns (best bid/ask price and quantity per update id). */
-export function bookTickerColumns(messages: readonly MessageLike[] | readonly BookTicker[]): BookTickerColumns {
-  const collected = collectRecords<BookTicker>(messages, "bookTicker", "bookTicker", decodeBookTicker);
-  const r = collected.records;
-  return {
-    kind: "bookTicker",
-    ...baseColumns(collected),
-    transactionTime: fillNumbers(r, (x) => x.transactionTime),
-    updateId: fillNumbers(r, (x) => x.updateId),
-    bidPrice: fillNumbers(r, (x) => x.bidPrice),
-    bidQuantity: fillNumbers(r, (x) => x.bidQuantity),
-    askPrice: fillNumbers(r, (x) => x.askPrice),
-    askQuantity: fillNumbers(r, (x) => x.askQuantity),
-  };
 }
 
 /**

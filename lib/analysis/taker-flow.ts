@@ -4,6 +4,7 @@
  * `buySellRatioPercent`: buy notional / sell notional × 100 (`14.42 %` for its 20 trades).
  */
 import type { AggTrade, Trade } from "../binance/decode";
+import { isTakerSell } from "../binance/taker-side";
 import { aggTradeColumns, tradeColumns, type AggTradeColumns, type MessageLike, type TradeColumns } from "./columns";
 
 /** Buy versus sell taker activity. Notional is price × quantity, in the quote asset. */
@@ -65,7 +66,7 @@ export function takerFlow(trades: TakerFlowInput): TakerFlow {
   for (let i = 0; i < price.length; i++) {
     const q = quantity[i];
     const notional = price[i] * q;
-    if (isBuyerMaker[i]) {
+    if (isTakerSell(isBuyerMaker[i])) {
       sellCount++;
       sellQuantity += q;
       sellNotional += notional;

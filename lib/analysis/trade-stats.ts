@@ -6,6 +6,7 @@
  * Taker side: `isBuyerMaker = 1` means the taker sold (binance/taker-side.ts, docs/binance.md).
  */
 import { InvalidArgumentError } from "../errors";
+import { isTakerSell } from "../binance/taker-side";
 import { selectRows, type AggTradeColumns, type TradeColumns } from "./columns";
 import { takerFlow } from "./taker-flow";
 import { computeHistogram, type Histogram, type HistogramOptions } from "./histogram";
@@ -97,7 +98,7 @@ export function computeCumulativeDelta(trades: TradeLikeColumns, options: { unit
   let delta = 0;
   for (let i = 0; i < trades.length; i++) {
     const amount = useNotional ? trades.price[i] * trades.quantity[i] : trades.quantity[i];
-    delta += trades.isBuyerMaker[i] ? -amount : amount;
+    delta += isTakerSell(trades.isBuyerMaker[i]) ? -amount : amount;
     out[i] = delta;
   }
   return out;

@@ -12,6 +12,7 @@
  *    starts again from a new snapshot. Update ids are not consecutive: never check `U == u + 1`.
  * 5. Quantities are absolute; quantity 0 removes the level, and removing an absent level is normal.
  */
+import { MAX_DEPTH_SNAPSHOT_LIMIT } from "./limits";
 
 /** The update ids of a diff-depth event (`U`, `u`, `pu`), named as decode.ts's `DepthUpdate` names them. */
 export interface DepthEventIds {
@@ -24,7 +25,7 @@ export interface DepthEventIds {
 }
 
 /** The `limit` of the REST snapshot Binance's guide fetches: 1000 levels per side. */
-export const BOOK_SNAPSHOT_LIMIT = 1000;
+export const BOOK_SNAPSHOT_LIMIT = MAX_DEPTH_SNAPSHOT_LIMIT;
 
 /** Diff events to buffer before fetching the snapshot, as robust clients do (the guide says "buffer"). */
 export const SNAPSHOT_AFTER_BUFFERED_EVENTS = 2;

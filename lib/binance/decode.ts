@@ -1,205 +1,47 @@
 /**
- * Decoders: wire payloads (raw.ts) → readable records with numbers parsed. Each record keeps
- * both clocks: `eventTime` (Binance's `E`) and `localTimestamp` (when this machine received it;
- * `null` for messages recorded without one, such as the seed samples).
+ * Decoders: wire payloads → readable records with numbers parsed, driven by the schemas in
+ * ./schema (one parser per field kind, no per-type code). Each record keeps both clocks:
+ * `eventTime` (Binance's `E`) and `localTimestamp` (when this machine received it; `null` for
+ * messages recorded without one, such as the seed samples).
  *
- * A malformed payload throws `DecodeError` with a stable `code`, the `field` and the offending
- * `text`; nothing is guessed or defaulted.
+ * A malformed payload throws `DecodeError` with a stable `code`, the `field` (its wire path, e.g.
+ * `"p"`, `"b[0][1]"`, `"k.o"`) and the offending `text`; nothing is guessed or defaulted.
  */
 import { DecodeError, excerpt, type DecodeCode } from "../errors";
-import { STREAM_FAMILIES } from "./endpoints";
-import type { RawAggTrade, RawBookTicker, RawDepthUpdate, RawKline, RawLevel, RawMarkPrice, RawMiniTicker, RawTicker, RawTrade } from "./raw";
+import type { RawLevel } from "./raw";
+import {
+  AGG_TRADE_SCHEMA, BOOK_TICKER_SCHEMA, DEPTH_UPDATE_SCHEMA, EVENT_SCHEMAS, KLINE_SCHEMA, MARK_PRICE_SCHEMA, MINI_TICKER_SCHEMA, TICKER_SCHEMA, TRADE_SCHEMA,
+  decodedFields,
+  type AggTrade, type BookTicker, type DepthUpdate, type Kline, type MarkPrice, type MarketRecord, type MiniTicker, type Ticker, type Trade,
+  type EventSchema, type FieldKind, type FieldSchema, type InvalidValue, type Level, type RecordOf,
+} from "./schema";
 
-/** Which side the taker (the aggressor) was on. */
-export type TakerSide = "buy" | "sell";
+/** The decoded records (`Trade`, `Ticker`, …) are derived from their schemas in ./schema. */
+export type {
+  AggTrade, BookTicker, DepthUpdate, Kline, Level, MarkPrice, MarketRecord, MiniTicker, TakerSide, Ticker, Trade,
+} from "./schema";
 
-/** A decoded `24hrTicker`. */
-export interface Ticker {
-  readonly kind: "ticker";
-  readonly eventTime: number;
-  readonly localTimestamp: number | null;
-  readonly symbol: string;
-  readonly priceChange: number;
-  readonly priceChangePercent: number;
-  readonly weightedAveragePrice: number;
-  readonly lastPrice: number;
-  readonly lastQuantity: number;
-  readonly openPrice: number;
-  readonly highPrice: number;
-  readonly lowPrice: number;
-  readonly baseVolume: number;
-  readonly quoteVolume: number;
-  readonly statsOpenTime: number;
-  readonly statsCloseTime: number;
-  readonly firstTradeId: number;
-  readonly lastTradeId: number;
-  readonly tradeCount: number;
-}
-
-/** A decoded `24hrMiniTicker`. */
-export interface MiniTicker {
-  readonly kind: "miniTicker";
-  readonly eventTime: number;
-  readonly localTimestamp: number | null;
-  readonly symbol: string;
-  readonly closePrice: number;
-  readonly openPrice: number;
-  readonly highPrice: number;
-  readonly lowPrice: number;
-  readonly baseVolume: number;
-  readonly quoteVolume: number;
-}
-
-/** A decoded `trade`. */
-export interface Trade {
-  readonly kind: "trade";
-  readonly eventTime: number;
-  readonly localTimestamp: number | null;
-  readonly symbol: string;
-  readonly tradeId: number;
-  readonly tradeTime: number;
-  readonly price: number;
-  readonly quantity: number;
-  /** `X`: "MARKET", "INSURANCE_FUND", "ADL" or "NA". */
-  readonly executionType: string;
-  /** `m`: the buyer was the maker, so the taker sold. */
-  readonly isBuyerMaker: boolean;
-  /** The taker's side: `"sell"` when `isBuyerMaker`, else `"buy"`. */
-  readonly side: TakerSide;
-}
-
-/** A decoded `aggTrade`. */
-export interface AggTrade {
-  readonly kind: "aggTrade";
-  readonly eventTime: number;
-  readonly localTimestamp: number | null;
-  readonly symbol: string;
-  readonly aggTradeId: number;
-  readonly price: number;
-  readonly quantity: number;
-  readonly firstTradeId: number;
-  readonly lastTradeId: number;
-  /** `l − f + 1`: how many trades were aggregated. */
-  readonly tradeCount: number;
-  readonly tradeTime: number;
-  readonly isBuyerMaker: boolean;
-  readonly side: TakerSide;
-}
-
-/** A price level with numbers: `[price, quantity]`, quantity 0 removes the level. */
-export type Level = [price: number, quantity: number];
-
-/** A decoded `depthUpdate`. */
-export interface DepthUpdate {
-  readonly kind: "depth";
-  readonly eventTime: number;
-  readonly localTimestamp: number | null;
-  readonly symbol: string;
-  readonly transactionTime: number;
-  readonly firstUpdateId: number;
-  readonly finalUpdateId: number;
-  readonly previousFinalUpdateId: number;
-  readonly bids: Level[];
-  readonly asks: Level[];
-}
-
-/** A decoded `bookTicker`. */
-export interface BookTicker {
-  readonly kind: "bookTicker";
-  readonly eventTime: number;
-  readonly localTimestamp: number | null;
-  readonly symbol: string;
-  readonly updateId: number;
-  readonly transactionTime: number;
-  readonly bidPrice: number;
-  readonly bidQuantity: number;
-  readonly askPrice: number;
-  readonly askQuantity: number;
-}
-
-/** A decoded `markPriceUpdate`. */
-export interface MarkPrice {
-  readonly kind: "markPrice";
-  readonly eventTime: number;
-  readonly localTimestamp: number | null;
-  readonly symbol: string;
-  readonly markPrice: number;
-  readonly indexPrice: number;
-  readonly estimatedSettlePrice: number;
-  readonly fundingRate: number;
-  readonly nextFundingTime: number;
-}
-
-/** A decoded `kline`. */
-export interface Kline {
-  readonly kind: "kline";
-  readonly eventTime: number;
-  readonly localTimestamp: number | null;
-  readonly symbol: string;
-  readonly interval: string;
-  readonly openTime: number;
-  readonly closeTime: number;
-  readonly firstTradeId: number;
-  readonly lastTradeId: number;
-  readonly open: number;
-  readonly close: number;
-  readonly high: number;
-  readonly low: number;
-  readonly baseVolume: number;
-  readonly quoteVolume: number;
-  readonly takerBuyBaseVolume: number;
-  readonly takerBuyQuoteVolume: number;
-  readonly tradeCount: number;
-  readonly isClosed: boolean;
-}
-
-/** Any decoded record. */
-export type MarketRecord = Ticker | MiniTicker | Trade | AggTrade | DepthUpdate | BookTicker | MarkPrice | Kline;
+/** A decoder: payload (and receive time) → record. */
+export type EventDecoder<R> = (data: unknown, localTimestamp?: number | null) => R;
 
 function fail(code: DecodeCode, field: string, value: unknown, expected: string, eventType: string): never {
-  const text = excerpt(typeof value === "string" ? JSON.stringify(value) : JSON.stringify(value) ?? String(value));
+  const text = excerpt(JSON.stringify(value) ?? String(value));
   const where = field ? `field "${field}" of ${eventType}` : eventType;
   throw new DecodeError(code, `Malformed ${where}: got ${text}, expected ${expected}.`, field, text);
 }
 
-function asObject(data: unknown, eventType: string): Record<string, unknown> {
-  if (typeof data !== "object" || data === null || Array.isArray(data)) fail("NOT_AN_OBJECT", "", data, "a JSON object", eventType);
-  const record = data as Record<string, unknown>;
-  if (record.e !== eventType) fail("WRONG_EVENT_TYPE", "e", record.e, `"${eventType}"`, eventType);
-  return record;
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 const DECIMAL = /^-?\d+(\.\d+)?(e[-+]?\d+)?$/i;
-
-function decimal(record: Record<string, unknown>, field: string, eventType: string): number {
-  return parseDecimal(record[field], field, eventType);
-}
 
 function parseDecimal(value: unknown, field: string, eventType: string): number {
   if (typeof value !== "string" || !DECIMAL.test(value)) fail("INVALID_DECIMAL", field, value, "a decimal string such as \"83849.70\"", eventType);
   return Number(value);
 }
 
-function integer(record: Record<string, unknown>, field: string, eventType: string): number {
-  const value = record[field];
-  if (typeof value !== "number" || !Number.isSafeInteger(value)) fail("INVALID_INTEGER", field, value, "an integer", eventType);
-  return value;
-}
-
-function text(record: Record<string, unknown>, field: string, eventType: string): string {
-  const value = record[field];
-  if (typeof value !== "string" || value.length === 0) fail("INVALID_STRING", field, value, "a non-empty string", eventType);
-  return value;
-}
-
-function bool(record: Record<string, unknown>, field: string, eventType: string): boolean {
-  const value = record[field];
-  if (typeof value !== "boolean") fail("INVALID_BOOLEAN", field, value, "true or false", eventType);
-  return value;
-}
-
-function levels(record: Record<string, unknown>, field: string, eventType: string): Level[] {
-  const value = record[field];
+function parseLevels(value: unknown, field: string, eventType: string): Level[] {
   if (!Array.isArray(value)) fail("INVALID_LEVELS", field, value, "an array of [price, quantity] pairs", eventType);
   const result: Level[] = new Array(value.length);
   for (let i = 0; i < value.length; i++) {
@@ -210,202 +52,143 @@ function levels(record: Record<string, unknown>, field: string, eventType: strin
   return result;
 }
 
+/** The one parser per field kind. */
+function parseValue(value: unknown, kind: FieldKind, field: string, eventType: string): unknown {
+  switch (kind) {
+    case "decimal":
+      return parseDecimal(value, field, eventType);
+    case "id":
+    case "integer":
+    case "time":
+      if (typeof value !== "number" || !Number.isSafeInteger(value)) fail("INVALID_INTEGER", field, value, "an integer", eventType);
+      return value;
+    case "boolean":
+      if (typeof value !== "boolean") fail("INVALID_BOOLEAN", field, value, "true or false", eventType);
+      return value;
+    case "enum":
+    case "text":
+      if (typeof value !== "string" || value.length === 0) fail("INVALID_STRING", field, value, "a non-empty string", eventType);
+      return value;
+    case "levels":
+      return parseLevels(value, field, eventType);
+  }
+}
+
+/** A schema field prepared once for decoding: its key, the nested object it sits in, its parser. */
+interface Step {
+  readonly name: string;
+  readonly kind: FieldKind;
+  /** The wire path, for error messages. */
+  readonly path: string;
+  readonly derive: FieldSchema["derive"];
+  /** Index into the plan's `parents`, or -1 for a top-level key. */
+  readonly parent: number;
+  readonly key: string;
+}
+
+interface Plan {
+  readonly schema: EventSchema;
+  /** Keys of nested objects (kline's `k`), checked once per message. */
+  readonly parents: readonly string[];
+  readonly steps: readonly Step[];
+  readonly invalid: InvalidValue;
+  /**
+   * Every key of the record in order (`kind`, `eventTime`, `localTimestamp`, the other fields),
+   * copied per message so that no key is added one by one.
+   */
+  readonly template: Readonly<Record<string, unknown>>;
+}
+
+function planFor(schema: EventSchema): Plan {
+  const parents: string[] = [];
+  const steps = decodedFields(schema).map((field): Step => {
+    const path = field.path ?? "";
+    const dot = path.indexOf(".");
+    const common = { name: field.name, kind: field.kind, path, derive: field.derive };
+    if (dot < 0) return { ...common, parent: -1, key: path };
+    const parent = path.slice(0, dot);
+    if (!parents.includes(parent)) parents.push(parent);
+    return { ...common, parent: parents.indexOf(parent), key: path.slice(dot + 1) };
+  });
+  const invalid: InvalidValue = (code, field, value, expected) => fail(code, field, value, expected, schema.eventType);
+  const template: Record<string, unknown> = { kind: schema.kind };
+  for (const step of steps) {
+    template[step.name] = null;
+    if (step.name === "eventTime") template.localTimestamp = null;
+  }
+  template.localTimestamp = null;
+  return { schema, parents, steps, invalid, template };
+}
+
+function runPlan(plan: Plan, data: unknown, localTimestamp: number | null): Record<string, unknown> {
+  const { eventType } = plan.schema;
+  if (!isPlainObject(data)) fail("NOT_AN_OBJECT", "", data, "a JSON object", eventType);
+  if (data.e !== eventType) fail("WRONG_EVENT_TYPE", "e", data.e, `"${eventType}"`, eventType);
+  let nested: Record<string, unknown>[] | undefined;
+  if (plan.parents.length > 0) {
+    nested = new Array(plan.parents.length);
+    for (let i = 0; i < plan.parents.length; i++) {
+      const value = data[plan.parents[i]];
+      if (!isPlainObject(value)) fail("NOT_AN_OBJECT", plan.parents[i], value, `a ${eventType} object`, eventType);
+      nested[i] = value;
+    }
+  }
+  const record: Record<string, unknown> = { ...plan.template };
+  record.localTimestamp = localTimestamp;
+  const { steps } = plan;
+  for (let i = 0; i < steps.length; i++) {
+    const step = steps[i];
+    if (step.derive !== undefined) {
+      record[step.name] = step.derive(record, plan.invalid);
+    } else {
+      const source = step.parent < 0 ? data : nested![step.parent];
+      record[step.name] = parseValue(source[step.key], step.kind, step.path, eventType);
+    }
+  }
+  return record;
+}
+
+/**
+ * The decoder of an event schema (prepared once; decoding allocates only the record).
+ * @example decoderFor(MARK_PRICE_SCHEMA)(message.data).fundingRate
+ */
+export function decoderFor<S extends EventSchema>(schema: S): EventDecoder<RecordOf<S>> {
+  const plan = planFor(schema);
+  return (data, localTimestamp = null) => runPlan(plan, data, localTimestamp) as RecordOf<S>;
+}
+
 /** Decodes a `24hrTicker` payload. */
-export function decodeTicker(data: RawTicker | unknown, localTimestamp: number | null = null): Ticker {
-  const E = "24hrTicker";
-  const r = asObject(data, E);
-  return {
-    kind: "ticker",
-    eventTime: integer(r, "E", E),
-    localTimestamp,
-    symbol: text(r, "s", E),
-    priceChange: decimal(r, "p", E),
-    priceChangePercent: decimal(r, "P", E),
-    weightedAveragePrice: decimal(r, "w", E),
-    lastPrice: decimal(r, "c", E),
-    lastQuantity: decimal(r, "Q", E),
-    openPrice: decimal(r, "o", E),
-    highPrice: decimal(r, "h", E),
-    lowPrice: decimal(r, "l", E),
-    baseVolume: decimal(r, "v", E),
-    quoteVolume: decimal(r, "q", E),
-    statsOpenTime: integer(r, "O", E),
-    statsCloseTime: integer(r, "C", E),
-    firstTradeId: integer(r, "F", E),
-    lastTradeId: integer(r, "L", E),
-    tradeCount: integer(r, "n", E),
-  };
-}
-
+export const decodeTicker: EventDecoder<Ticker> = decoderFor(TICKER_SCHEMA);
 /** Decodes a `24hrMiniTicker` payload. */
-export function decodeMiniTicker(data: RawMiniTicker | unknown, localTimestamp: number | null = null): MiniTicker {
-  const E = "24hrMiniTicker";
-  const r = asObject(data, E);
-  return {
-    kind: "miniTicker",
-    eventTime: integer(r, "E", E),
-    localTimestamp,
-    symbol: text(r, "s", E),
-    closePrice: decimal(r, "c", E),
-    openPrice: decimal(r, "o", E),
-    highPrice: decimal(r, "h", E),
-    lowPrice: decimal(r, "l", E),
-    baseVolume: decimal(r, "v", E),
-    quoteVolume: decimal(r, "q", E),
-  };
-}
-
+export const decodeMiniTicker: EventDecoder<MiniTicker> = decoderFor(MINI_TICKER_SCHEMA);
 /**
  * Decodes a `trade` payload.
  * @example decodeTrade(msg.data).side // "sell" when m is true (the buyer was the maker)
  */
-export function decodeTrade(data: RawTrade | unknown, localTimestamp: number | null = null): Trade {
-  const E = "trade";
-  const r = asObject(data, E);
-  const isBuyerMaker = bool(r, "m", E);
-  return {
-    kind: "trade",
-    eventTime: integer(r, "E", E),
-    localTimestamp,
-    symbol: text(r, "s", E),
-    tradeId: integer(r, "t", E),
-    tradeTime: integer(r, "T", E),
-    price: decimal(r, "p", E),
-    quantity: decimal(r, "q", E),
-    executionType: text(r, "X", E),
-    isBuyerMaker,
-    side: isBuyerMaker ? "sell" : "buy",
-  };
-}
-
-/** Decodes an `aggTrade` payload. */
-export function decodeAggTrade(data: RawAggTrade | unknown, localTimestamp: number | null = null): AggTrade {
-  const E = "aggTrade";
-  const r = asObject(data, E);
-  const isBuyerMaker = bool(r, "m", E);
-  const firstTradeId = integer(r, "f", E);
-  const lastTradeId = integer(r, "l", E);
-  if (lastTradeId < firstTradeId) fail("INVALID_RANGE", "l", r.l, `a last trade id ≥ the first (${firstTradeId})`, E);
-  return {
-    kind: "aggTrade",
-    eventTime: integer(r, "E", E),
-    localTimestamp,
-    symbol: text(r, "s", E),
-    aggTradeId: integer(r, "a", E),
-    price: decimal(r, "p", E),
-    quantity: decimal(r, "q", E),
-    firstTradeId,
-    lastTradeId,
-    tradeCount: lastTradeId - firstTradeId + 1,
-    tradeTime: integer(r, "T", E),
-    isBuyerMaker,
-    side: isBuyerMaker ? "sell" : "buy",
-  };
-}
-
+export const decodeTrade: EventDecoder<Trade> = decoderFor(TRADE_SCHEMA);
+/** Decodes an `aggTrade` payload (refusing `l < f`: `INVALID_RANGE`). */
+export const decodeAggTrade: EventDecoder<AggTrade> = decoderFor(AGG_TRADE_SCHEMA);
 /** Decodes a `depthUpdate` payload (diff or partial depth). */
-export function decodeDepthUpdate(data: RawDepthUpdate | unknown, localTimestamp: number | null = null): DepthUpdate {
-  const E = "depthUpdate";
-  const r = asObject(data, E);
-  return {
-    kind: "depth",
-    eventTime: integer(r, "E", E),
-    localTimestamp,
-    symbol: text(r, "s", E),
-    transactionTime: integer(r, "T", E),
-    firstUpdateId: integer(r, "U", E),
-    finalUpdateId: integer(r, "u", E),
-    previousFinalUpdateId: integer(r, "pu", E),
-    bids: levels(r, "b", E),
-    asks: levels(r, "a", E),
-  };
-}
-
+export const decodeDepthUpdate: EventDecoder<DepthUpdate> = decoderFor(DEPTH_UPDATE_SCHEMA);
 /** Decodes a `bookTicker` payload. */
-export function decodeBookTicker(data: RawBookTicker | unknown, localTimestamp: number | null = null): BookTicker {
-  const E = "bookTicker";
-  const r = asObject(data, E);
-  return {
-    kind: "bookTicker",
-    eventTime: integer(r, "E", E),
-    localTimestamp,
-    symbol: text(r, "s", E),
-    updateId: integer(r, "u", E),
-    transactionTime: integer(r, "T", E),
-    bidPrice: decimal(r, "b", E),
-    bidQuantity: decimal(r, "B", E),
-    askPrice: decimal(r, "a", E),
-    askQuantity: decimal(r, "A", E),
-  };
-}
-
+export const decodeBookTicker: EventDecoder<BookTicker> = decoderFor(BOOK_TICKER_SCHEMA);
 /** Decodes a `markPriceUpdate` payload. */
-export function decodeMarkPrice(data: RawMarkPrice | unknown, localTimestamp: number | null = null): MarkPrice {
-  const E = "markPriceUpdate";
-  const r = asObject(data, E);
-  return {
-    kind: "markPrice",
-    eventTime: integer(r, "E", E),
-    localTimestamp,
-    symbol: text(r, "s", E),
-    markPrice: decimal(r, "p", E),
-    indexPrice: decimal(r, "i", E),
-    estimatedSettlePrice: decimal(r, "P", E),
-    fundingRate: decimal(r, "r", E),
-    nextFundingTime: integer(r, "T", E),
-  };
-}
-
+export const decodeMarkPrice: EventDecoder<MarkPrice> = decoderFor(MARK_PRICE_SCHEMA);
 /** Decodes a `kline` payload. */
-export function decodeKline(data: RawKline | unknown, localTimestamp: number | null = null): Kline {
-  const E = "kline";
-  const r = asObject(data, E);
-  if (typeof r.k !== "object" || r.k === null || Array.isArray(r.k)) fail("NOT_AN_OBJECT", "k", r.k, "a kline object", E);
-  const k = r.k as Record<string, unknown>;
-  return {
-    kind: "kline",
-    eventTime: integer(r, "E", E),
-    localTimestamp,
-    symbol: text(r, "s", E),
-    interval: text(k, "i", E),
-    openTime: integer(k, "t", E),
-    closeTime: integer(k, "T", E),
-    firstTradeId: integer(k, "f", E),
-    lastTradeId: integer(k, "L", E),
-    open: decimal(k, "o", E),
-    close: decimal(k, "c", E),
-    high: decimal(k, "h", E),
-    low: decimal(k, "l", E),
-    baseVolume: decimal(k, "v", E),
-    quoteVolume: decimal(k, "q", E),
-    takerBuyBaseVolume: decimal(k, "V", E),
-    takerBuyQuoteVolume: decimal(k, "Q", E),
-    tradeCount: integer(k, "n", E),
-    isClosed: bool(k, "x", E),
-  };
-}
+export const decodeKline: EventDecoder<Kline> = decoderFor(KLINE_SCHEMA);
 
 /** Parses the levels of a REST depth snapshot (`bids` or `asks`). */
 export function decodeLevels(raw: readonly RawLevel[] | unknown, field = "bids"): Level[] {
-  return levels({ [field]: raw }, field, "depth snapshot");
+  return parseLevels(raw, field, "depth snapshot");
 }
 
-type Decoder = (data: unknown, localTimestamp: number | null) => MarketRecord;
+/** One decoder per stream type; the key is the family's `type` in endpoints.ts (= the record's `kind`). */
+export const DECODERS: Readonly<Record<string, EventDecoder<MarketRecord>>> = Object.fromEntries(
+  EVENT_SCHEMAS.map((schema) => [schema.kind, decoderFor<EventSchema>(schema) as EventDecoder<MarketRecord>]),
+);
 
-/** One decoder per stream type; the key is the family's `type` in endpoints.ts. */
-export const DECODERS: Readonly<Record<string, Decoder>> = {
-  ticker: decodeTicker,
-  trade: decodeTrade,
-  miniTicker: decodeMiniTicker,
-  depth: decodeDepthUpdate,
-  aggTrade: decodeAggTrade,
-  bookTicker: decodeBookTicker,
-  markPrice: decodeMarkPrice,
-  kline: decodeKline,
-};
-
-const DECODERS_BY_EVENT: Readonly<Record<string, Decoder>> = Object.fromEntries(
-  STREAM_FAMILIES.map((family) => [family.eventType, DECODERS[family.type]]),
+const DECODERS_BY_EVENT: Readonly<Record<string, EventDecoder<MarketRecord>>> = Object.fromEntries(
+  EVENT_SCHEMAS.map((schema) => [schema.eventType, DECODERS[schema.kind]]),
 );
 
 /**
@@ -421,3 +204,4 @@ export function decodeMessage(message: { data: unknown; localTimestamp?: number 
   }
   return decoder(data, message.localTimestamp ?? null);
 }
+

@@ -1,95 +1,26 @@
 /**
- * Words for Binance's single-letter fields, per event type, so a notebook can show every field
- * of a message with its name and meaning.
+ * Binance's single-letter fields in words, from the schemas in ./schema: every field of a message
+ * with its name and meaning (`describeFields`), or a whole schema as a table (`describeSchema`).
  */
+import { EVENT_HEADER, EVENT_SCHEMAS, findEventSchema, wireFields, type FieldKind, type FieldSchema, type PayloadSchema } from "./schema";
 
-/** A field's readable name (as in decode.ts) and what it means. */
+/** A field's readable name (as in the decoded record) and what it means. */
 export interface FieldDescription {
   readonly name: string;
   readonly meaning: string;
 }
 
-const COMMON: Record<string, FieldDescription> = {
-  e: { name: "eventType", meaning: "event type" },
-  E: { name: "eventTime", meaning: "event time (ms since epoch, Binance's clock)" },
-  s: { name: "symbol", meaning: "symbol" },
-};
+function byPath(schema: PayloadSchema): Readonly<Record<string, FieldSchema>> {
+  return Object.fromEntries(wireFields(schema).map((field) => [field.path!, field]));
+}
 
-/** Field descriptions per event type (`e`). */
-export const FIELD_DESCRIPTIONS: Readonly<Record<string, Readonly<Record<string, FieldDescription>>>> = {
-  "24hrTicker": {
-    ...COMMON,
-    p: { name: "priceChange", meaning: "price change over the 24 h window" },
-    P: { name: "priceChangePercent", meaning: "price change, percent" },
-    w: { name: "weightedAveragePrice", meaning: "volume-weighted average price over 24 h" },
-    c: { name: "lastPrice", meaning: "last traded price" },
-    Q: { name: "lastQuantity", meaning: "quantity of the last trade" },
-    o: { name: "openPrice", meaning: "price 24 h ago (window open)" },
-    h: { name: "highPrice", meaning: "highest price in the window" },
-    l: { name: "lowPrice", meaning: "lowest price in the window" },
-    v: { name: "baseVolume", meaning: "traded volume, base asset" },
-    q: { name: "quoteVolume", meaning: "traded volume, quote asset" },
-    O: { name: "statsOpenTime", meaning: "window open time (ms)" },
-    C: { name: "statsCloseTime", meaning: "window close time (ms)" },
-    F: { name: "firstTradeId", meaning: "first trade id in the window" },
-    L: { name: "lastTradeId", meaning: "last trade id in the window" },
-    n: { name: "tradeCount", meaning: "number of trades in the window" },
-  },
-  "24hrMiniTicker": {
-    ...COMMON,
-    c: { name: "closePrice", meaning: "last traded price" },
-    o: { name: "openPrice", meaning: "price 24 h ago (window open)" },
-    h: { name: "highPrice", meaning: "highest price in the window" },
-    l: { name: "lowPrice", meaning: "lowest price in the window" },
-    v: { name: "baseVolume", meaning: "traded volume, base asset" },
-    q: { name: "quoteVolume", meaning: "traded volume, quote asset" },
-  },
-  trade: {
-    ...COMMON,
-    T: { name: "tradeTime", meaning: "trade time (ms)" },
-    t: { name: "tradeId", meaning: "trade id (consecutive per symbol)" },
-    p: { name: "price", meaning: "price" },
-    q: { name: "quantity", meaning: "quantity, base asset" },
-    X: { name: "executionType", meaning: "MARKET, or INSURANCE_FUND / ADL / NA" },
-    m: { name: "isBuyerMaker", meaning: "buyer was the maker: true means the taker SOLD" },
-  },
-  aggTrade: {
-    ...COMMON,
-    a: { name: "aggTradeId", meaning: "aggregate trade id (consecutive per symbol)" },
-    p: { name: "price", meaning: "price" },
-    q: { name: "quantity", meaning: "quantity, base asset (all trades in the aggregate)" },
-    f: { name: "firstTradeId", meaning: "first trade id in the aggregate" },
-    l: { name: "lastTradeId", meaning: "last trade id in the aggregate" },
-    T: { name: "tradeTime", meaning: "trade time (ms)" },
-    m: { name: "isBuyerMaker", meaning: "buyer was the maker: true means the taker SOLD" },
-  },
-  depthUpdate: {
-    ...COMMON,
-    T: { name: "transactionTime", meaning: "matching-engine time (ms)" },
-    U: { name: "firstUpdateId", meaning: "first update id in this event" },
-    u: { name: "finalUpdateId", meaning: "final update id in this event" },
-    pu: { name: "previousFinalUpdateId", meaning: "previous event's u: the chain to check" },
-    b: { name: "bids", meaning: "bid levels [price, new absolute quantity]; 0 removes" },
-    a: { name: "asks", meaning: "ask levels [price, new absolute quantity]; 0 removes" },
-  },
-  bookTicker: {
-    ...COMMON,
-    u: { name: "updateId", meaning: "order-book update id" },
-    T: { name: "transactionTime", meaning: "matching-engine time (ms)" },
-    b: { name: "bidPrice", meaning: "best bid price" },
-    B: { name: "bidQuantity", meaning: "best bid quantity" },
-    a: { name: "askPrice", meaning: "best ask price" },
-    A: { name: "askQuantity", meaning: "best ask quantity" },
-  },
-  markPriceUpdate: {
-    ...COMMON,
-    p: { name: "markPrice", meaning: "mark price" },
-    i: { name: "indexPrice", meaning: "index price" },
-    P: { name: "estimatedSettlePrice", meaning: "estimated settle price" },
-    r: { name: "fundingRate", meaning: "funding rate" },
-    T: { name: "nextFundingTime", meaning: "next funding time (ms)" },
-  },
-};
+/** What any event has: `e`, `E`, `s`. */
+const HEADER = byPath({ fields: EVENT_HEADER });
+
+/** Field descriptions per event type (`e`), keyed by wire path (`"p"`, or `"k.o"` inside a kline), in schema order. */
+export const FIELD_DESCRIPTIONS: Readonly<Record<string, Readonly<Record<string, FieldSchema>>>> = Object.fromEntries(
+  EVENT_SCHEMAS.map((schema) => [schema.eventType, byPath(schema)]),
+);
 
 /** One row of `describeFields`. */
 export interface FieldRow {
@@ -99,18 +30,69 @@ export interface FieldRow {
   readonly value: unknown;
 }
 
+function describeEntries(payload: Record<string, unknown>, words: Readonly<Record<string, FieldSchema>>, prefix: string, rows: FieldRow[]): void {
+  for (const [key, value] of Object.entries(payload)) {
+    const field = prefix + key;
+    const nested = typeof value === "object" && value !== null && !Array.isArray(value);
+    if (nested && words[field] === undefined) {
+      describeEntries(value as Record<string, unknown>, words, `${field}.`, rows);
+      continue;
+    }
+    rows.push({
+      field,
+      name: words[field]?.name ?? "(not documented)",
+      meaning: words[field]?.meaning ?? "",
+      value: Array.isArray(value) ? `${value.length} levels` : value,
+    });
+  }
+}
+
 /**
- * Every field of a payload with its name and meaning, in the payload's order.
+ * Every field of a payload with its name and meaning, in the payload's order (a nested object,
+ * such as a kline's `k`, field by field: `k.o`, `k.c`, …).
  * @example showTable(describeFields(sample.messages[0].data))
  */
 export function describeFields(data: unknown): FieldRow[] {
   if (typeof data !== "object" || data === null) return [];
   const payload = data as Record<string, unknown>;
-  const words = FIELD_DESCRIPTIONS[String(payload.e)] ?? COMMON;
-  return Object.entries(payload).map(([field, value]) => ({
-    field,
-    name: words[field]?.name ?? "(not documented)",
-    meaning: words[field]?.meaning ?? "",
-    value: Array.isArray(value) ? `${value.length} levels` : value,
+  const rows: FieldRow[] = [];
+  describeEntries(payload, FIELD_DESCRIPTIONS[String(payload.e)] ?? HEADER, "", rows);
+  return rows;
+}
+
+/** One row of `describeSchema`. */
+export interface SchemaRow {
+  /** Wire path, or `""` for a derived field. */
+  readonly field: string;
+  readonly name: string;
+  readonly column: string;
+  readonly kind: FieldKind;
+  readonly unit: string;
+  readonly meaning: string;
+  /** Where it goes: `"record, column"`, `"record"` (not a typed column), `"record, counted in columns"` (levels), `"wire only"`. */
+  readonly decoded: string;
+}
+
+function placeOf(field: FieldSchema): string {
+  if (field.decoded === false) return "wire only";
+  if (field.columnar === false) return "record";
+  return field.kind === "levels" ? "record, counted in columns" : "record, column";
+}
+
+/**
+ * A schema as a table: letter, readable name, snake_case column, kind, unit, meaning.
+ * @example showTable(describeSchema(TRADE_SCHEMA), { caption: "trade" })
+ */
+export function describeSchema(schema: PayloadSchema | string): SchemaRow[] {
+  const found = typeof schema === "string" ? findEventSchema(schema) : schema;
+  if (!found) return [];
+  return found.fields.map((field) => ({
+    field: field.path ?? "",
+    name: field.name,
+    column: field.column,
+    kind: field.kind,
+    unit: field.unit ?? "",
+    meaning: field.meaning,
+    decoded: placeOf(field),
   }));
 }

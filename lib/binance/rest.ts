@@ -2,11 +2,9 @@
  * Binance USDⓈ-M REST calls the workspace needs: the order-book snapshot.
  */
 import { ConnectionError } from "../errors";
+import { BOOK_SNAPSHOT_LIMIT } from "./book-sync";
 import { depthSnapshotUrl } from "./endpoints";
 import type { RawDepthSnapshot } from "./raw";
-
-/** Limits Binance accepts for `GET /fapi/v1/depth`. */
-export const DEPTH_SNAPSHOT_LIMITS = [5, 10, 20, 50, 100, 500, 1000] as const;
 
 /**
  * Fetches `GET /fapi/v1/depth?symbol=&limit=`. Rejects with a `ConnectionError` that names the
@@ -14,7 +12,7 @@ export const DEPTH_SNAPSHOT_LIMITS = [5, 10, 20, 50, 100, 500, 1000] as const;
  * message for other statuses, `INVALID_RESPONSE` for a body that is not a depth snapshot.
  * @example const book = await fetchDepthSnapshot("https://fapi.binance.com", "BTCUSDT", 1000);
  */
-export async function fetchDepthSnapshot(restBaseUrl: string, symbol: string, limit = 1000, timeoutMs = 10_000): Promise<RawDepthSnapshot> {
+export async function fetchDepthSnapshot(restBaseUrl: string, symbol: string, limit = BOOK_SNAPSHOT_LIMIT, timeoutMs = 10_000): Promise<RawDepthSnapshot> {
   const url = depthSnapshotUrl(restBaseUrl, symbol, limit);
   let response: Response;
   let body: string;

@@ -4,19 +4,21 @@
  * history (snapshots, gaps, resyncs), and the bookTicker check row by row. Built with
  * `buildFrame` (frames.ts) from typed columns in one step.
  */
-import type * as dfd from "danfojs-node";
 import type { BookAtResult } from "../analysis/book/book-at";
 import type { BookHistoryEntry } from "../analysis/book/book-builder";
 import { BOOK_STATES, type BookSnapshotColumns } from "../analysis/book/book-snapshots";
 import type { BookTickerComparison } from "../analysis/depth";
 import { buildFrame, formatIsoTimes, type FrameColumn } from "./frames";
 
+/** A danfojs DataFrame, as `buildFrame` makes it (frames.ts is the one module that imports danfojs). */
+type DataFrame = ReturnType<typeof buildFrame>;
+
 /**
  * The book over time: `time`, `eventTime`, `finalUpdateId`, `state`, then `bidPrice0`,
  * `bidQuantity0`, `askPrice0`, `askQuantity0`, … per level, then spread, mid, microprice, imbalance.
  * @example bookSnapshotsFrame(bookSnapshots(sample, { levels: 5, intervalMs: 1000 }))
  */
-export function bookSnapshotsFrame(book: BookSnapshotColumns): dfd.DataFrame {
+export function bookSnapshotsFrame(book: BookSnapshotColumns): DataFrame {
   const columns: Record<string, FrameColumn> = {
     time: formatIsoTimes(book.time),
     eventTime: book.time,
@@ -38,7 +40,7 @@ export function bookSnapshotsFrame(book: BookSnapshotColumns): dfd.DataFrame {
  * Binance writes them, with the cumulative quantity of each side.
  * @example bookLevelsFrame(bookAt(sample), 10)
  */
-export function bookLevelsFrame(result: BookAtResult, levels = 10): dfd.DataFrame {
+export function bookLevelsFrame(result: BookAtResult, levels = 10): DataFrame {
   const { book } = result;
   const top = book.isExact ? book.top(levels) : { bids: [], asks: [] };
   const rows = Math.max(top.bids.length, top.asks.length);
@@ -63,7 +65,7 @@ export function bookLevelsFrame(result: BookAtResult, levels = 10): dfd.DataFram
 }
 
 /** A book's history: one row per snapshot loaded, sync, gap, resync or unusable snapshot. */
-export function bookHistoryFrame(history: readonly BookHistoryEntry[] | BookAtResult): dfd.DataFrame {
+export function bookHistoryFrame(history: readonly BookHistoryEntry[] | BookAtResult): DataFrame {
   const entries = "history" in history ? history.history : history;
   return buildFrame({
     time: formatIsoTimes(entries.map((entry) => entry.eventTime)),
@@ -74,7 +76,7 @@ export function bookHistoryFrame(history: readonly BookHistoryEntry[] | BookAtRe
 }
 
 /** Every bookTicker the check compared: its time, `u`, and whether the rebuilt book matched it. */
-export function bookTickerCheckFrame(check: BookTickerComparison): dfd.DataFrame {
+export function bookTickerCheckFrame(check: BookTickerComparison): DataFrame {
   return buildFrame({
     time: formatIsoTimes(check.compared.eventTime),
     eventTime: check.compared.eventTime,

@@ -28,7 +28,7 @@ export function initCharts(): void {
 }
 
 /**
- * Shows a plotly figure (from figures.ts, or your own) as an interactive chart.
+ * Shows a plotly figure (from notebook/figures, or your own) as an interactive chart.
  * @example showChart(priceBySideFigure(tradeColumns(sample.messages)))
  */
 export function showChart(figure: PlotlyFigure, options: RenderChartOptions = {}): void {

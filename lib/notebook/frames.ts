@@ -1,31 +1,18 @@
 /**
- * Records → danfojs-node DataFrames, one function per message type, with an explicit column
- * order: a readable `time` (ISO 8601, UTC, from `E`) first, the ms clocks kept as numbers, then
- * the type's fields with units in their names where they have one. Frames are built from the
- * typed columns of analysis/columns.ts in one step; no groupby or row loops happen in danfojs
- * (docs/architecture.md: it is slow). This is the only analysis-side module that imports danfojs-node.
+ * Records → danfojs-node DataFrames. An event type's frame takes its column order from its
+ * schema (`frame` in binance/schema): a readable `time` (ISO 8601, UTC, from `E`) first, the ms
+ * clocks kept as numbers, then the type's fields, plus the computed `notional`, `side` and
+ * `spread` where the schema names them. Frames are built from the typed columns of
+ * analysis/columns.ts in one step; no groupby or row loops happen in danfojs (it is slow, see
+ * docs/architecture.md). This is the only analysis-side module that imports danfojs-node.
  */
 import * as dfd from "danfojs-node";
-import {
-  aggTradeColumns,
-  bookTickerColumns,
-  depthColumns,
-  depthLevelColumns,
-  miniTickerColumns,
-  tickerColumns,
-  tradeColumns,
-  type AggTradeColumns,
-  type BookTickerColumns,
-  type DepthColumns,
-  type DepthLevelColumns,
-  type MessageLike,
-  type MiniTickerColumns,
-  type TickerColumns,
-  type TradeColumns,
-} from "../analysis/columns";
+import { columnsFor, depthLevelColumns, type ColumnsOf, type DepthLevelColumns, type MessageLike } from "../analysis/columns";
+import { AGG_TRADE_SCHEMA, BOOK_TICKER_SCHEMA, DEPTH_UPDATE_SCHEMA, MINI_TICKER_SCHEMA, TICKER_SCHEMA, TRADE_SCHEMA, type EventSchema } from "../binance/schema";
 import type { BestBidAskColumns, BookRebuild } from "../analysis/depth";
 import type { BuySellVolume, TradeBars } from "../analysis/trade-stats";
 import { InvalidArgumentError } from "../errors";
+import { takerSideOf } from "../binance/taker-side";
 
 /** A column for `buildFrame`: a typed array or a plain array of the same length as the others. */
 export type FrameColumn = ArrayLike<number> | readonly (string | number | boolean | null)[];
@@ -66,7 +53,7 @@ export function formatIsoTimes(times: ArrayLike<number>): string[] {
 
 function sideNames(isBuyerMaker: Uint8Array): string[] {
   const out: string[] = new Array(isBuyerMaker.length);
-  for (let i = 0; i < isBuyerMaker.length; i++) out[i] = isBuyerMaker[i] ? "sell" : "buy";
+  for (let i = 0; i < isBuyerMaker.length; i++) out[i] = takerSideOf(isBuyerMaker[i]);
   return out;
 }
 
@@ -76,14 +63,66 @@ function booleans(flags: Uint8Array): boolean[] {
   return out;
 }
 
-function multiply(a: Float64Array, b: Float64Array): Float64Array {
+function combine(a: Float64Array, b: Float64Array, op: (x: number, y: number) => number): Float64Array {
   const out = new Float64Array(a.length);
-  for (let i = 0; i < a.length; i++) out[i] = a[i] * b[i];
+  for (let i = 0; i < a.length; i++) out[i] = op(a[i], b[i]);
   return out;
 }
 
-function isColumns<C extends { kind: string }>(input: unknown, kind: C["kind"]): input is C {
-  return typeof input === "object" && input !== null && !Array.isArray(input) && (input as { kind?: unknown }).kind === kind;
+/** A frame column computed from typed columns (a schema's `frame` may name it). */
+export interface ComputedFrameColumn {
+  /** The typed columns it reads. */
+  readonly from: readonly string[];
+  readonly meaning: string;
+  readonly compute: (columns: object) => FrameColumn;
+}
+
+function read<T>(columns: object, name: string): T {
+  return (columns as Readonly<Record<string, T>>)[name];
+}
+
+/** Frame columns computed from typed columns: `time`, `notional`, `side`, `spread`. */
+export const COMPUTED_FRAME_COLUMNS: Readonly<Record<string, ComputedFrameColumn>> = {
+  time: { from: ["eventTime"], meaning: "event time as ISO 8601, UTC", compute: (c) => formatIsoTimes(read(c, "eventTime")) },
+  notional: { from: ["price", "quantity"], meaning: "price × quantity, quote asset", compute: (c) => combine(read(c, "price"), read(c, "quantity"), (p, q) => p * q) },
+  side: { from: ["isBuyerMaker"], meaning: "the taker's side: \"sell\" when the buyer was the maker", compute: (c) => sideNames(read(c, "isBuyerMaker")) },
+  spread: { from: ["askPrice", "bidPrice"], meaning: "best ask − best bid", compute: (c) => combine(read(c, "askPrice"), read(c, "bidPrice"), (a, b) => a - b) },
+};
+
+/** Named columns of a result object, in order: arrays as they are, 0/1 flags as booleans where `flagNames` says. */
+function pick<T extends object>(source: T, names: readonly (keyof T & string)[], flagNames: ReadonlySet<string> = new Set()): Record<string, FrameColumn> {
+  const out: Record<string, FrameColumn> = {};
+  for (const name of names) {
+    const column = read<unknown>(source, name);
+    if (column === undefined) throw new InvalidArgumentError("UNKNOWN_COLUMN", `Unknown column ${JSON.stringify(name)}: expected one of ${Object.keys(source).join(", ")}.`);
+    out[name] = flagNames.has(name) ? booleans(column as Uint8Array) : (column as FrameColumn);
+  }
+  return out;
+}
+
+/** A frame builder: messages, or the typed columns already built from them → DataFrame. */
+export type FrameBuilder<C> = (input: readonly MessageLike[] | C) => dfd.DataFrame;
+
+/** The frame builder of an event schema: one row per message, columns in the schema's `frame` order. */
+export function frameFor<S extends EventSchema>(schema: S): FrameBuilder<ColumnsOf<S>> {
+  const toColumns = columnsFor(schema);
+  const flagNames = new Set(schema.fields.filter((field) => field.kind === "boolean").map((field) => field.name));
+  const stored = schema.frame.filter((name) => !(name in COMPUTED_FRAME_COLUMNS));
+  return (input) => {
+    const isColumns = typeof input === "object" && input !== null && !Array.isArray(input) && (input as { kind?: unknown }).kind === schema.kind;
+    const c: object = isColumns ? input : toColumns(input as readonly MessageLike[]);
+    const columns = pick(c as Record<string, unknown>, stored, flagNames);
+    for (const name of schema.frame) if (name in COMPUTED_FRAME_COLUMNS) columns[name] = COMPUTED_FRAME_COLUMNS[name].compute(c);
+    return buildFrame(columns, schema.frame);
+  };
+}
+
+/**
+ * One row per message of an event type, in its schema's column order.
+ * @example eventFrame(MARK_PRICE_SCHEMA, sample.messages).head(5)
+ */
+export function eventFrame<S extends EventSchema>(schema: S, input: readonly MessageLike[] | ColumnsOf<S>): dfd.DataFrame {
+  return frameFor(schema)(input);
 }
 
 /**
@@ -92,193 +131,47 @@ function isColumns<C extends { kind: string }>(input: unknown, kind: C["kind"]):
  * localTimestamp (NaN when unknown).
  * @example tradesFrame(sample.messages).head(5)
  */
-export function tradesFrame(messages: readonly MessageLike[] | TradeColumns): dfd.DataFrame {
-  const c = isColumns<TradeColumns>(messages, "trade") ? messages : tradeColumns(messages as readonly MessageLike[]);
-  return buildFrame({
-    time: formatIsoTimes(c.eventTime),
-    eventTime: c.eventTime,
-    tradeTime: c.tradeTime,
-    symbol: c.symbol,
-    tradeId: c.tradeId,
-    price: c.price,
-    quantity: c.quantity,
-    notional: multiply(c.price, c.quantity),
-    side: sideNames(c.isBuyerMaker),
-    isBuyerMaker: booleans(c.isBuyerMaker),
-    executionType: c.executionType,
-    localTimestamp: c.localTimestamp,
-  });
-}
-
+export const tradesFrame = frameFor(TRADE_SCHEMA);
 /** One row per aggregate trade, like `tradesFrame` plus firstTradeId, lastTradeId, tradeCount. */
-export function aggTradesFrame(messages: readonly MessageLike[] | AggTradeColumns): dfd.DataFrame {
-  const c = isColumns<AggTradeColumns>(messages, "aggTrade") ? messages : aggTradeColumns(messages as readonly MessageLike[]);
-  return buildFrame({
-    time: formatIsoTimes(c.eventTime),
-    eventTime: c.eventTime,
-    tradeTime: c.tradeTime,
-    symbol: c.symbol,
-    aggTradeId: c.aggTradeId,
-    price: c.price,
-    quantity: c.quantity,
-    notional: multiply(c.price, c.quantity),
-    side: sideNames(c.isBuyerMaker),
-    isBuyerMaker: booleans(c.isBuyerMaker),
-    firstTradeId: c.firstTradeId,
-    lastTradeId: c.lastTradeId,
-    tradeCount: c.tradeCount,
-    localTimestamp: c.localTimestamp,
-  });
-}
-
+export const aggTradesFrame = frameFor(AGG_TRADE_SCHEMA);
 /** One row per 24h ticker: last price and quantity first, then change, average, open/high/low, volumes, window and trade ids. */
-export function tickersFrame(messages: readonly MessageLike[] | TickerColumns): dfd.DataFrame {
-  const c = isColumns<TickerColumns>(messages, "ticker") ? messages : tickerColumns(messages as readonly MessageLike[]);
-  return buildFrame({
-    time: formatIsoTimes(c.eventTime),
-    eventTime: c.eventTime,
-    symbol: c.symbol,
-    lastPrice: c.lastPrice,
-    lastQuantity: c.lastQuantity,
-    priceChange: c.priceChange,
-    priceChangePercent: c.priceChangePercent,
-    weightedAveragePrice: c.weightedAveragePrice,
-    openPrice: c.openPrice,
-    highPrice: c.highPrice,
-    lowPrice: c.lowPrice,
-    baseVolume: c.baseVolume,
-    quoteVolume: c.quoteVolume,
-    statsOpenTime: c.statsOpenTime,
-    statsCloseTime: c.statsCloseTime,
-    firstTradeId: c.firstTradeId,
-    lastTradeId: c.lastTradeId,
-    tradeCount: c.tradeCount,
-    localTimestamp: c.localTimestamp,
-  });
-}
-
+export const tickersFrame = frameFor(TICKER_SCHEMA);
 /** One row per 24h mini ticker: close (last) price, open/high/low, base and quote volume. */
-export function miniTickersFrame(messages: readonly MessageLike[] | MiniTickerColumns): dfd.DataFrame {
-  const c = isColumns<MiniTickerColumns>(messages, "miniTicker") ? messages : miniTickerColumns(messages as readonly MessageLike[]);
-  return buildFrame({
-    time: formatIsoTimes(c.eventTime),
-    eventTime: c.eventTime,
-    symbol: c.symbol,
-    closePrice: c.closePrice,
-    openPrice: c.openPrice,
-    highPrice: c.highPrice,
-    lowPrice: c.lowPrice,
-    baseVolume: c.baseVolume,
-    quoteVolume: c.quoteVolume,
-    localTimestamp: c.localTimestamp,
-  });
-}
-
-/**
- * One row per diff-depth update: ids (`U`, `u`, `pu`) and how many bid/ask levels it changed
- * and removed.
- */
-export function depthUpdatesFrame(messages: readonly MessageLike[] | DepthColumns): dfd.DataFrame {
-  const c = isColumns<DepthColumns>(messages, "depth") ? messages : depthColumns(messages as readonly MessageLike[]);
-  return buildFrame({
-    time: formatIsoTimes(c.eventTime),
-    eventTime: c.eventTime,
-    transactionTime: c.transactionTime,
-    symbol: c.symbol,
-    stream: c.stream,
-    firstUpdateId: c.firstUpdateId,
-    finalUpdateId: c.finalUpdateId,
-    previousFinalUpdateId: c.previousFinalUpdateId,
-    bidLevelCount: c.bidLevelCount,
-    askLevelCount: c.askLevelCount,
-    bidRemovalCount: c.bidRemovalCount,
-    askRemovalCount: c.askRemovalCount,
-    localTimestamp: c.localTimestamp,
-  });
-}
+export const miniTickersFrame = frameFor(MINI_TICKER_SCHEMA);
+/** One row per diff-depth update: ids (`U`, `u`, `pu`) and how many bid/ask levels it changed and removed. */
+export const depthUpdatesFrame = frameFor(DEPTH_UPDATE_SCHEMA);
+/** One row per bookTicker: best bid/ask price and quantity, and the spread (ask − bid). */
+export const bookTickersFrame = frameFor(BOOK_TICKER_SCHEMA);
 
 /** One row per price level of every depth update: side ("bid"/"ask"), price, new absolute quantity (0 removes). */
 export function depthLevelsFrame(messages: readonly MessageLike[] | DepthLevelColumns): dfd.DataFrame {
   const c: DepthLevelColumns = Array.isArray(messages) ? depthLevelColumns(messages as readonly MessageLike[]) : (messages as DepthLevelColumns);
   const side: string[] = new Array(c.length);
   for (let i = 0; i < c.length; i++) side[i] = c.isAsk[i] ? "ask" : "bid";
-  return buildFrame({
-    time: formatIsoTimes(c.eventTime),
-    eventTime: c.eventTime,
-    symbol: c.symbol,
-    updateIndex: c.updateIndex,
-    finalUpdateId: c.finalUpdateId,
-    side,
-    price: c.price,
-    quantity: c.quantity,
-  });
-}
-
-/** One row per bookTicker: best bid/ask price and quantity, and the spread (ask − bid). */
-export function bookTickersFrame(messages: readonly MessageLike[] | BookTickerColumns): dfd.DataFrame {
-  const c = isColumns<BookTickerColumns>(messages, "bookTicker") ? messages : bookTickerColumns(messages as readonly MessageLike[]);
-  const spread = new Float64Array(c.length);
-  for (let i = 0; i < c.length; i++) spread[i] = c.askPrice[i] - c.bidPrice[i];
-  return buildFrame({
-    time: formatIsoTimes(c.eventTime),
-    eventTime: c.eventTime,
-    transactionTime: c.transactionTime,
-    symbol: c.symbol,
-    updateId: c.updateId,
-    bidPrice: c.bidPrice,
-    bidQuantity: c.bidQuantity,
-    askPrice: c.askPrice,
-    askQuantity: c.askQuantity,
-    spread,
-    localTimestamp: c.localTimestamp,
-  });
+  const { time } = COMPUTED_FRAME_COLUMNS;
+  return buildFrame({ time: time.compute(c), ...pick(c, ["eventTime", "symbol", "updateIndex", "finalUpdateId"]), side, ...pick(c, ["price", "quantity"]) });
 }
 
 /** One row per applied depth event of a book rebuild: best bid/ask, spread, and whether the book was partial. */
 export function bestBidAskFrame(rebuild: BookRebuild | BestBidAskColumns): dfd.DataFrame {
   const c = "bestBidAsk" in rebuild ? rebuild.bestBidAsk : rebuild;
-  const spread = new Float64Array(c.length);
-  for (let i = 0; i < c.length; i++) spread[i] = c.askPrice[i] - c.bidPrice[i];
+  const { time, spread } = COMPUTED_FRAME_COLUMNS;
   return buildFrame({
-    time: formatIsoTimes(c.eventTime),
-    eventTime: c.eventTime,
-    finalUpdateId: c.finalUpdateId,
-    bidPrice: c.bidPrice,
-    bidQuantity: c.bidQuantity,
-    askPrice: c.askPrice,
-    askQuantity: c.askQuantity,
-    spread,
-    isPartial: booleans(c.isPartial),
+    time: time.compute(c),
+    ...pick(c, ["eventTime", "finalUpdateId", "bidPrice", "bidQuantity", "askPrice", "askQuantity"]),
+    spread: spread.compute(c),
+    ...pick(c, ["isPartial"], new Set(["isPartial"])),
   });
 }
 
 /** One row per bar of `computeTradeBars`: time (bar start), OHLC, volumes, trade count, VWAP. */
 export function tradeBarsFrame(bars: TradeBars): dfd.DataFrame {
-  return buildFrame({
-    time: formatIsoTimes(bars.openTime),
-    openTime: bars.openTime,
-    open: bars.open,
-    high: bars.high,
-    low: bars.low,
-    close: bars.close,
-    volume: bars.volume,
-    quoteVolume: bars.quoteVolume,
-    buyVolume: bars.buyVolume,
-    sellVolume: bars.sellVolume,
-    tradeCount: bars.tradeCount,
-    vwap: bars.vwap,
-  });
+  const names = ["openTime", "open", "high", "low", "close", "volume", "quoteVolume", "buyVolume", "sellVolume", "tradeCount", "vwap"] as const;
+  return buildFrame({ time: formatIsoTimes(bars.openTime), ...pick(bars, names) });
 }
 
 /** One row per interval of `computeBuySellVolume`. */
 export function buySellVolumeFrame(volume: BuySellVolume): dfd.DataFrame {
-  return buildFrame({
-    time: formatIsoTimes(volume.time),
-    intervalStart: volume.time,
-    buyQuantity: volume.buyQuantity,
-    sellQuantity: volume.sellQuantity,
-    buyNotional: volume.buyNotional,
-    sellNotional: volume.sellNotional,
-    tradeCount: volume.tradeCount,
-  });
+  const names = ["buyQuantity", "sellQuantity", "buyNotional", "sellNotional", "tradeCount"] as const;
+  return buildFrame({ time: formatIsoTimes(volume.time), intervalStart: volume.time, ...pick(volume, names) });
 }

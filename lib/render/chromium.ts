@@ -82,7 +82,7 @@ function isOfflineUrl(url: string): boolean {
 /** playwright-core, or null when it is not installed (it is a dev dependency). */
 export function loadPlaywright(): typeof import("playwright-core") | null {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional dev dependency, loaded only when present
     return require("playwright-core") as typeof import("playwright-core");
   } catch {
     return null;

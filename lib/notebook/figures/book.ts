@@ -1,16 +1,16 @@
 /**
  * Plotly figures of the order book (analysis/book/): cumulative depth at one moment, spread and
  * mid over time, imbalance against the next mid move, a liquidity heatmap (price × time), and the
- * book's sync state over time (what a gap and its resync look like). Same house style as
- * figures.ts; moments where the book is not synced are gaps in the lines, never guessed values.
+ * book's sync state over time (what a gap and its resync look like). Same house style as the
+ * other builders (base.ts); moments where the book is not synced are gaps in the lines, never guessed values.
  */
-import type { BookAtResult } from "../analysis/book/book-at";
-import { BOOK_STATES, type BookSnapshotColumns } from "../analysis/book/book-snapshots";
-import { imbalanceAgainstMidMove, type ImbalanceMidMove, type ImbalanceMoveOptions } from "../analysis/book/imbalance";
-import { OrderBook } from "../analysis/book/order-book";
-import { splitSymbolAssets } from "../binance/symbols";
-import { BUY_COLOR, LINE_COLOR, MUTED_COLOR, SELL_COLOR, buildLayout, finishFigure, type FigureOptions } from "./figures";
-import type { PlotlyFigure, PlotlyTrace } from "./html";
+import type { BookAtResult } from "../../analysis/book/book-at";
+import { BOOK_STATES, type BookSnapshotColumns } from "../../analysis/book/book-snapshots";
+import { imbalanceAgainstMidMove, type ImbalanceMidMove, type ImbalanceMoveOptions } from "../../analysis/book/imbalance";
+import { OrderBook } from "../../analysis/book/order-book";
+import { splitSymbolAssets } from "../../binance/symbols";
+import { BUY_COLOR, LINE_COLOR, MUTED_COLOR, SELL_COLOR, buildLayout, finishFigure, type FigureOptions } from "./base";
+import type { PlotlyFigure, PlotlyTrace } from "../html";
 
 /** Row indices 0, k, 2k, … so at most `maxPoints` remain (the last row always kept). */
 function strideRows(length: number, maxPoints: number): number[] {

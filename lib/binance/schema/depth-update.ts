@@ -1,0 +1,31 @@
+/**
+ * `<symbol>@depth[@100ms|@500ms|@0ms]`: order-book changes since the previous event.
+ * https://developers.binance.com/docs/derivatives/usds-margined-futures/websocket-market-streams/Diff-Book-Depth-Streams
+ */
+import { EVENT_HEADER, TRANSACTION_TIME } from "./common";
+import { defineEvent, type RawEventOf, type RecordOf } from "./kinds";
+
+/** Schema of `depthUpdate` (diff and partial depth). */
+export const DEPTH_UPDATE_SCHEMA = defineEvent({
+  eventType: "depthUpdate",
+  kind: "depth",
+  fields: [
+    ...EVENT_HEADER,
+    TRANSACTION_TIME,
+    { path: "U", name: "firstUpdateId", kind: "id", meaning: "first update id in this event" },
+    { path: "u", name: "finalUpdateId", kind: "id", meaning: "final update id in this event" },
+    { path: "pu", name: "previousFinalUpdateId", kind: "id", meaning: "previous event's u: the chain to check" },
+    { path: "b", name: "bids", kind: "levels", side: "bid", meaning: "bid levels [price, new absolute quantity]; 0 removes" },
+    { path: "a", name: "asks", kind: "levels", side: "ask", meaning: "ask levels [price, new absolute quantity]; 0 removes" },
+  ],
+  frame: [
+    "time", "eventTime", "transactionTime", "symbol", "stream", "firstUpdateId", "finalUpdateId", "previousFinalUpdateId",
+    "bidLevelCount", "askLevelCount", "bidRemovalCount", "askRemovalCount", "localTimestamp",
+  ],
+});
+
+/** `<symbol>@depth…` payload (`depthUpdate`). */
+export interface RawDepthUpdate extends RawEventOf<typeof DEPTH_UPDATE_SCHEMA> {}
+
+/** A decoded `depthUpdate`: `bids` and `asks` as numbers, quantity 0 removes the level. */
+export interface DepthUpdate extends RecordOf<typeof DEPTH_UPDATE_SCHEMA> {}
