@@ -11,23 +11,28 @@ import type { CaptureEvent, StoredDepthSnapshot } from "../store/sample-format";
 import { sqlString } from "./duckdb";
 import type { SampleEvents, SampleFile } from "./sources";
 
-/** Largest JSON object (one line, or a whole document) DuckDB is allowed to read. */
-const MAX_OBJECT_BYTES = 2147483647;
+/** Largest line of a JSON Lines sample (a v2 header with many gaps can be large); DuckDB sizes its buffers by it. */
+const MAX_LINE_BYTES = 64 << 20;
+/** Largest whole document (`document` layout), read as one JSON object. */
+const MAX_DOCUMENT_BYTES = 2147483647;
 
 const LINE_COLUMNS = "{localTimestamp: 'DOUBLE', stream: 'VARCHAR', data: 'JSON', snapshot: 'JSON', event: 'JSON'}";
 
 /** `read_json` of a JSON Lines sample: one row per line, header lines giving NULLs. */
 function readLines(sample: SampleFile): string {
   const lenient = sample.isJournal ? ", ignore_errors = true" : "";
-  return `read_json(${sqlString(sample.file)}, format = 'newline_delimited', columns = ${LINE_COLUMNS}, maximum_object_size = ${MAX_OBJECT_BYTES}${lenient})`;
+  return `read_json(${sqlString(sample.file)}, format = 'newline_delimited', columns = ${LINE_COLUMNS}, maximum_object_size = ${MAX_LINE_BYTES}${lenient})`;
 }
 
 /** The lines of a text file as one VARCHAR column `line` (no CSV parsing). */
 function readTextLines(file: string): string {
-  return `read_csv(${sqlString(file)}, columns = {'line': 'VARCHAR'}, delim = E'\\x01', quote = '', escape = '', header = false, auto_detect = false, max_line_size = ${MAX_OBJECT_BYTES})`;
+  return `read_csv(${sqlString(file)}, columns = {'line': 'VARCHAR'}, delim = E'\\x01', quote = '', escape = '', header = false, auto_detect = false, max_line_size = ${MAX_LINE_BYTES})`;
 }
 
 const MESSAGE_STRUCT = `'{"localTimestamp":"DOUBLE","stream":"VARCHAR","data":"JSON"}'`;
+
+/** Message lines of a v1 document: `{"localTimestamp":…,"stream":"…","data":…},`; its events and snapshots have other keys second. */
+const isMessageLine = `regexp_matches(line, '^\\{"localTimestamp":[^,]*,"stream":"')`;
 
 /** SQL of a sample's stream messages: `source, local_timestamp, stream, data`. */
 export function sampleMessagesSql(sample: SampleFile): string {
@@ -36,19 +41,18 @@ export function sampleMessagesSql(sample: SampleFile): string {
     case "lines":
       return `SELECT ${source} AS source, localTimestamp AS local_timestamp, stream, data FROM ${readLines(sample)} WHERE stream IS NOT NULL AND data IS NOT NULL`;
     case "v1-lines":
-      // Message lines look like {"localTimestamp":…,"stream":"…","data":…} (plus a comma); events and snapshots have other keys second.
       return (
         `SELECT ${source} AS source, m.localTimestamp AS local_timestamp, m.stream AS stream, m.data AS data FROM ` +
-        `(SELECT json_transform(rtrim(line, ','), ${MESSAGE_STRUCT}) AS m FROM ${readTextLines(sample.file)} ` +
-        `WHERE regexp_matches(line, '^\\{"localTimestamp":[^,]*,"stream":"'))`
+        `(SELECT CASE WHEN ${isMessageLine} THEN json_transform(rtrim(line, ','), ${MESSAGE_STRUCT}) END AS m FROM ${readTextLines(sample.file)} ` +
+        `WHERE ${isMessageLine})`
       );
     case "array":
-      return `SELECT ${source} AS source, localTimestamp AS local_timestamp, stream, data FROM read_json(${sqlString(sample.file)}, format = 'array', columns = {localTimestamp: 'DOUBLE', stream: 'VARCHAR', data: 'JSON'}, maximum_object_size = ${MAX_OBJECT_BYTES})`;
+      return `SELECT ${source} AS source, localTimestamp AS local_timestamp, stream, data FROM read_json(${sqlString(sample.file)}, format = 'array', columns = {localTimestamp: 'DOUBLE', stream: 'VARCHAR', data: 'JSON'}, maximum_object_size = ${MAX_LINE_BYTES})`;
     case "document":
       return (
         `SELECT ${source} AS source, m.localTimestamp AS local_timestamp, m.stream AS stream, m.data AS data FROM ` +
         `(SELECT unnest(messages) AS m FROM read_json(${sqlString(sample.file)}, format = 'unstructured', ` +
-        `columns = {messages: 'STRUCT(localTimestamp DOUBLE, stream VARCHAR, data JSON)[]'}, maximum_object_size = ${MAX_OBJECT_BYTES}))`
+        `columns = {messages: 'STRUCT(localTimestamp DOUBLE, stream VARCHAR, data JSON)[]'}, maximum_object_size = ${MAX_DOCUMENT_BYTES}))`
       );
   }
 }

@@ -96,18 +96,17 @@ function finalSelect(columns: readonly TableColumn[]): string {
     .join(", ");
 }
 
-/** The payloads of the table's event type from `_messages`: `source, local_timestamp, stream, _payload` (the struct). */
+/**
+ * The payloads of the table's event type from `_messages`: `source, local_timestamp, stream,
+ * _payload` (the list of wire texts). The event type's JSON string token prefilters cheaply; the
+ * payload's `e` decides, inside the unnest so that the extraction runs once per payload.
+ */
 function payloadsSql(table: DatasetTable, structure: Extraction): string {
   const eventType = table.schema.eventType;
-  // The event type's JSON string token prefilters cheaply; the struct's `e` decides.
   const token = sqlString(JSON.stringify(eventType));
-  const elements =
-    `SELECT source, local_timestamp, stream, unnest(CASE WHEN starts_with(CAST(data AS VARCHAR), '[') THEN CAST(data AS JSON[]) ELSE [data] END) AS _element ` +
-    `FROM _messages WHERE contains(CAST(data AS VARCHAR), ${token})`;
-  return (
-    `SELECT source, local_timestamp, stream, _payload FROM (SELECT source, local_timestamp, stream, ${structure.sql("_element")} AS _payload FROM (${elements})) ` +
-    `WHERE ${structure.access.get(EVENT_TYPE_PATH)} = ${sqlString(eventType)}`
-  );
+  const elements = `CASE WHEN starts_with(CAST(data AS VARCHAR), '[') THEN CAST(data AS JSON[]) ELSE [data] END`;
+  const payloads = `list_filter(list_transform(${elements}, lambda _element: ${structure.sql("_element")}), lambda _v: ${structure.access.get(EVENT_TYPE_PATH)?.replace("_payload", "_v")} = ${sqlString(eventType)})`;
+  return `SELECT source, local_timestamp, stream, unnest(${payloads}) AS _payload FROM _messages WHERE contains(CAST(data AS VARCHAR), ${token})`;
 }
 
 /** The level struct list of a row: `{side, price, quantity}` for each bid, then each ask. */

@@ -48,16 +48,26 @@ async function datasetSql(db: DuckDb, sources: Sources, table: string, columns: 
   return parquetTableSql(scan, columns, await parquetColumns(db, scan));
 }
 
+/** Options of `createViews`. */
+export interface ViewOptions {
+  /**
+   * Read the samples once into temporary tables (`_messages`, `_snapshots`) instead of on every
+   * query: slower to open, faster for many queries (the export does this).
+   */
+  readonly materialize?: boolean;
+}
+
 /**
  * Creates `_messages`, `_snapshots`, `messages` and one view per dataset table over `sources`.
  * `_events` is created by `createEventsView`, only when a query needs it (finding the gaps of
  * a recording means reading it once more).
  */
-export async function createViews(db: DuckDb, sources: Sources): Promise<void> {
+export async function createViews(db: DuckDb, sources: Sources, options: ViewOptions = {}): Promise<void> {
   const messages = sources.samples.map((sample) => sampleMessagesSql(sample));
   const snapshots = sources.samples.map((sample) => sampleSnapshotsSql(sample, storedSnapshotsOf(sample)));
-  await db.run(`CREATE OR REPLACE TEMP VIEW _messages AS ${unionAll(messages, emptySelect(RAW_MESSAGE_COLUMNS))}`);
-  await db.run(`CREATE OR REPLACE TEMP VIEW _snapshots AS ${unionAll(snapshots, emptySelect(RAW_SNAPSHOT_COLUMNS))}`);
+  const kind = options.materialize ? "TABLE" : "VIEW";
+  await db.run(`CREATE OR REPLACE TEMP ${kind} _messages AS ${unionAll(messages, emptySelect(RAW_MESSAGE_COLUMNS))}`);
+  await db.run(`CREATE OR REPLACE TEMP ${kind} _snapshots AS ${unionAll(snapshots, emptySelect(RAW_SNAPSHOT_COLUMNS))}`);
   await db.run(
     `CREATE OR REPLACE TEMP VIEW ${MESSAGES_VIEW} AS SELECT source, ${localTimeSql("local_timestamp")} AS local_time, stream, data FROM _messages`,
   );
