@@ -64,9 +64,6 @@ export interface DatasetExport {
   readonly samples: readonly SampleExport[];
 }
 
-/** Messages hashed for a sample's id. */
-const ID_MESSAGES = 1000;
-
 function checkOut(out: string, inputs: readonly string[]): void {
   if (fs.existsSync(out) && !fs.statSync(out).isDirectory()) {
     throw new InvalidArgumentError("INVALID_DATASET_PATH", `The dataset ${out} is a file: give a folder, e.g. data/dataset.`);
@@ -84,7 +81,7 @@ function checkOut(out: string, inputs: readonly string[]): void {
 }
 
 async function sampleId(db: DuckDb, sample: SampleFile): Promise<string> {
-  const reader = await db.read(`SELECT local_timestamp, stream, data FROM _messages LIMIT ${ID_MESSAGES}`);
+  const reader = await db.read(`SELECT local_timestamp, stream, data FROM _messages LIMIT 1`);
   const types = reader.columnTypes();
   const rows = reader.getRowsJson().map((row) => row.map((value, i) => plainValue(value, types[i])));
   return sampleIdOf(rows, sample.name);

@@ -2,7 +2,7 @@
  * The dataset's layout on disk (docs/datasets.md): `<dataset>/<table>/symbol=<SYMBOL>/
  * date=<YYYY-MM-DD>/<sample id>-<sample name>-<n>.parquet` (Hive partitions, as Spark, pandas
  * and DuckDB read them; `_events` is partitioned by date only). A sample's files carry its id,
- * made from its first messages, so exporting it again replaces its own files and nothing else:
+ * made from its first message, so exporting it again replaces its own files and nothing else:
  * files are written to a staging folder, then moved into place one by one (a rename, atomic on
  * one file system); an identical file is left untouched; files of an earlier export of the same
  * sample that the new one does not have are removed.
@@ -15,9 +15,10 @@ import * as path from "path";
 export const SAMPLE_ID_LENGTH = 16;
 
 /**
- * A sample's id: the first hex digits of SHA-256 over its first messages (receive time, stream,
- * payload) — the same for every format the sample is stored in and while a journal grows; two
- * captures differ in their receive times. `name` is used for samples without messages.
+ * A sample's id: the first hex digits of SHA-256 over its first message (receive time, stream,
+ * payload): the same in every format the sample is stored in and while its journal grows, and
+ * different for two captures (their receive times differ). `name` stands in for samples without
+ * messages.
  */
 export function sampleIdOf(firstMessages: readonly (readonly unknown[])[], name: string): string {
   const hash = crypto.createHash("sha256");
