@@ -183,7 +183,7 @@ export class QueryResult {
   }
 
   /** A danfojs DataFrame of the rows, for display (danfojs is loaded on first call). */
-  toFrame(): import("danfojs-node").DataFrame {
+  toFrame(): ReturnType<typeof import("../notebook/frames").buildFrame> {
     // Loaded here, not at the top, so that queries without frames never load danfojs.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { buildFrame } = require("../notebook/frames") as typeof import("../notebook/frames");
