@@ -11,6 +11,9 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 
+/** The notebooks' dataset folder, data/dataset (not committed). */
+export const DEFAULT_DATASET_DIR = path.join(__dirname, "..", "..", "data", "dataset");
+
 /** Length of a sample id, in hex digits. */
 export const SAMPLE_ID_LENGTH = 16;
 
