@@ -16,7 +16,7 @@ import { openDatabase, query } from "../lib/query/database";
 import { describeSampleFile } from "../lib/query/sources";
 import { loadSample } from "../lib/store/read";
 import { saveSample } from "../lib/store/write";
-import { BUNDLED, PROJECT_ROOT, makeTempDir, readRecordingLines } from "./helpers";
+import { BUNDLED, FIXTURES, PROJECT_ROOT, makeTempDir, readRecordingLines } from "./helpers";
 
 const TRADES = path.join(BUNDLED, "btcusdt-trade.json");
 const HFT = path.join(BUNDLED, "btcusdt-2023-04-04-hftbacktest-60s.jsonl.gz");
@@ -268,4 +268,34 @@ test("sources: a folder with nothing to read is NO_SOURCES, a non-sample file NO
   const text = path.join(empty, "notes.txt");
   fs.writeFileSync(text, "hello");
   await assert.rejects(query("SELECT 1", { from: text }), (error: SampleFileError) => error.code === "NOT_A_SAMPLE");
+});
+
+test("array streams (!markPrice@arr, !ticker@arr; real messages) give one row per element, also when the first MiB held objects only", async () => {
+  const dir = makeTempDir();
+  const fixture = readRecordingLines(path.join(FIXTURES, "usdm-single-messages-crypto-crawler.jsonl")).filter((line) =>
+    line.startsWith('{"stream":'),
+  );
+  const arrays = fixture.filter((line) => line.startsWith('{"stream":"!markPrice@arr"') || line.startsWith('{"stream":"!ticker@arr"'));
+  const elements = (stream: string) =>
+    arrays
+      .filter((line) => line.includes(`"stream":"${stream}"`))
+      .reduce((n, line) => n + (JSON.parse(line) as { data: unknown[] }).data.length, 0);
+  const objects = fixture.filter((line) => line.includes('"stream":"btcusdt@markPrice"') || line.includes('"stream":"ethusdt@ticker"'));
+  const early = path.join(dir, "early.jsonl");
+  fs.writeFileSync(early, [...arrays, ...objects].join("\n") + "\n");
+  const late = path.join(dir, "late.jsonl");
+  const filler = readRecordingLines(HFT).filter((line) => line.includes('"stream":"btcusdt@trade"'));
+  const padding = Array.from({ length: Math.ceil((1.2 * (1 << 20)) / filler.join("\n").length) }, () => filler).flat();
+  fs.writeFileSync(late, [...padding, ...arrays, ...objects].join("\n") + "\n");
+  assert.equal(describeSampleFile(early).objectPayloads, false);
+  assert.equal(describeSampleFile(late).objectPayloads, true, "the first MiB holds objects only");
+  for (const file of [early, late]) {
+    const db = await openDatabase({ from: file });
+    try {
+      const counts = await db.sql`SELECT (SELECT count(*) FROM mark_price) AS marks, (SELECT count(*) FROM ticker) AS tickers`;
+      assert.deepEqual(counts.rows, [{ marks: elements("!markPrice@arr") + 1, tickers: elements("!ticker@arr") + 1 }], file);
+    } finally {
+      db.close();
+    }
+  }
 });

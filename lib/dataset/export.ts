@@ -13,9 +13,10 @@ import * as path from "path";
 import { InvalidArgumentError, StreamlabError } from "../errors";
 import { DuckDb, sqlIdentifier, sqlString } from "../query/duckdb";
 import { plainValue } from "../query/result";
-import { resolveSources, type SampleFile } from "../query/sources";
+import { arrayPayloadFile } from "../query/sample-sql";
+import { resolveSources, type SampleFile, type Sources } from "../query/sources";
 import { DATASET_TABLES, EVENTS_TABLE } from "../query/tables";
-import { createEventsView, createViews } from "../query/views";
+import { createEventsView, createViews, withArrayPayloads } from "../query/views";
 import { partitionValue, placeStagedFiles, sampleFilePrefix, sampleIdOf } from "./layout";
 
 /** Options of `exportDataset`. */
@@ -130,8 +131,16 @@ export async function exportSample(sample: SampleFile, options: ExportOptions): 
   let staging: string | null = null;
   try {
     await db.run(`SET temp_directory = ${sqlString(spill)}`);
-    const sources = { samples: [sample], datasets: [] };
-    await createViews(db, sources, { materialize: true });
+    let sources: Sources = { samples: [sample], datasets: [] };
+    try {
+      await createViews(db, sources, { materialize: true });
+    } catch (error) {
+      // The file holds an array stream after all: read its payloads the slower way.
+      const retry = withArrayPayloads(sources, arrayPayloadFile((error as Error).cause ?? error) ?? "");
+      if (!retry) throw error;
+      sources = retry;
+      await createViews(db, sources, { materialize: true });
+    }
     await createEventsView(db, sources);
     const id = await sampleId(db, sample);
     const messages = await count(db, "SELECT 1 FROM _messages");

@@ -11,7 +11,8 @@ import { DuckDb, type SqlParameter } from "./duckdb";
 import { QueryResult } from "./result";
 import { resolveSources, type Sources } from "./sources";
 import { EVENTS_TABLE, VIEW_NAMES } from "./tables";
-import { createEventsView, createViews } from "./views";
+import { arrayPayloadFile } from "./sample-sql";
+import { createEventsView, createViews, withArrayPayloads } from "./views";
 
 /** Options of `openDatabase` and `query`. */
 export interface DatabaseOptions {
@@ -31,7 +32,7 @@ export class Database {
   private constructor(
     private readonly db: DuckDb,
     /** What the views read. */
-    readonly sources: Sources,
+    public sources: Sources,
   ) {}
 
   /** Opens a database with the views over `options.from`. */
@@ -59,8 +60,17 @@ export class Database {
       this.eventsReady = true;
     }
     const bound = parameters.map((value) => (value instanceof Date ? value.toISOString() : value));
-    const reader = await this.db.read(sql, bound, { views: VIEW_NAMES, userSql: true });
-    return QueryResult.fromReader(reader);
+    try {
+      return QueryResult.fromReader(await this.db.read(sql, bound, { views: VIEW_NAMES, userSql: true }));
+    } catch (error) {
+      // A file that looked like object payloads only holds an array stream: read it the slower way and retry.
+      const retry = withArrayPayloads(this.sources, arrayPayloadFile((error as Error).cause ?? error) ?? "");
+      if (!retry) throw error;
+      this.sources = retry;
+      await createViews(this.db, retry);
+      if (this.eventsReady) await createEventsView(this.db, retry);
+      return this.query(sql, parameters);
+    }
   }
 
   /**

@@ -57,6 +57,35 @@ export function sampleMessagesSql(sample: SampleFile): string {
   }
 }
 
+/**
+ * SQL of a sample's payloads as maps from wire key to text (`source, local_timestamp, stream,
+ * data MAP(VARCHAR, VARCHAR)`), one row per event: array payloads give one row per element.
+ * JSON Lines files of object payloads are parsed into maps by the reader itself.
+ */
+export function samplePayloadsSql(sample: SampleFile): string {
+  if (sample.layout === "lines" && sample.objectPayloads) {
+    const lenient = sample.isJournal ? ", ignore_errors = true" : "";
+    const columns = "{localTimestamp: 'DOUBLE', stream: 'VARCHAR', data: 'MAP(VARCHAR, VARCHAR)'}";
+    return (
+      `SELECT ${sqlString(sample.name)} AS source, localTimestamp AS local_timestamp, stream, data ` +
+      `FROM read_json(${sqlString(sample.file)}, format = 'newline_delimited', columns = ${columns}, maximum_object_size = ${MAX_LINE_BYTES}${lenient}) ` +
+      `WHERE stream IS NOT NULL AND data IS NOT NULL`
+    );
+  }
+  const elements = `CASE WHEN json_type(data) = 'ARRAY' THEN CAST(data AS JSON[]) ELSE [data] END`;
+  return (
+    `SELECT source, local_timestamp, stream, CAST(p AS MAP(VARCHAR, VARCHAR)) AS data ` +
+    `FROM (SELECT source, local_timestamp, stream, unnest(${elements}) AS p FROM (${sampleMessagesSql(sample)}))`
+  );
+}
+
+/** The file named by DuckDB's error when a JSON Lines file read as object payloads holds an array, or `null`. */
+export function arrayPayloadFile(error: unknown): string | null {
+  const message = error instanceof Error ? `${error.message} ${(error.cause as Error | undefined)?.message ?? ""}` : String(error);
+  const match = /JSON transform error in file "([^"]+)"[^]*?Expected OBJECT, but got ARRAY/.exec(message);
+  return match ? match[1] : null;
+}
+
 /** JSON `[…]` rows as an SQL table with the given `from_json` structure. */
 function jsonRowsSql(rows: readonly unknown[], structure: string, columns: string): string {
   return `SELECT ${columns} FROM (SELECT unnest(from_json(${sqlString(JSON.stringify(rows))}, ${sqlString(`[${structure}]`)})) AS r)`;

@@ -1,10 +1,10 @@
 /**
- * SQL of a dataset table (tables.ts) over the raw views of the samples (`_messages`,
- * `_snapshots`), and over Parquet datasets. The payload of each message of the table's event
- * type is parsed once: `json_extract_string` with the list of the schema's wire paths gives a
- * list of texts, read by position and cast per field kind (a struct would not do: DuckDB's
- * struct names ignore case and Binance's letters do not, `E` and `e`, `T` and `t`). Array
- * payloads (`!…@arr` streams) are unnested into one row per element.
+ * SQL of a dataset table (tables.ts) over the raw views of the samples (`_payloads`,
+ * `_snapshots`), and over Parquet datasets. Payloads come as maps from wire key to text
+ * (`MAP(VARCHAR, VARCHAR)`, parsed by the JSON reader itself): a field is `data['p']` cast per
+ * its kind. (A struct would not do: DuckDB's struct names ignore case and Binance's letters do
+ * not, `E` and `e`, `T` and `t`.) Snapshot bodies are read with one `json_extract_string` of
+ * the list of their paths.
  */
 import type { FieldSchema } from "../binance/schema";
 import { sqlIdentifier, sqlString } from "./duckdb";
@@ -55,32 +55,14 @@ const DATE_SQL = "CAST(coalesce(event_time, local_time) AS DATE)";
 
 const EVENT_TYPE_PATH = "e";
 
-/** The event-type field the rows are filtered on, as a wire field. */
-const EVENT_TYPE_FIELD: FieldSchema = {
-  path: EVENT_TYPE_PATH,
-  name: "eventType",
-  column: "event_type",
-  kind: "enum",
-  meaning: "event type",
-};
-
-function wireFieldsOf(table: DatasetTable): FieldSchema[] {
-  const fields: FieldSchema[] = [EVENT_TYPE_FIELD];
-  for (const column of table.columns) {
-    if ((column.source.from === "field" || column.source.from === "text") && !fields.includes(column.source.field))
-      fields.push(column.source.field);
-  }
-  return [...fields, ...table.levelFields];
-}
-
-/** `SELECT … AS name` list of the base columns (fields, texts, receive time) from the struct. */
-function baseSelect(table: DatasetTable, structure: Extraction): string[] {
+/** `SELECT … AS name` list of the base columns (fields and their exact texts) from the payload map. */
+function baseSelect(table: DatasetTable): string[] {
   const out: string[] = [];
   for (const column of table.columns) {
     const source = column.source;
     if (source.from === "field")
-      out.push(`${convert(structure.access.get(source.field.path as string) as string, source.field)} AS ${sqlIdentifier(column.name)}`);
-    else if (source.from === "text") out.push(`${structure.access.get(source.field.path as string)} AS ${sqlIdentifier(column.name)}`);
+      out.push(`${convert(mapAccess(source.field.path as string), source.field)} AS ${sqlIdentifier(column.name)}`);
+    else if (source.from === "text") out.push(`${mapAccess(source.field.path as string)} AS ${sqlIdentifier(column.name)}`);
   }
   return out;
 }
@@ -96,17 +78,16 @@ function finalSelect(columns: readonly TableColumn[]): string {
     .join(", ");
 }
 
-/**
- * The payloads of the table's event type from `_messages`: `source, local_timestamp, stream,
- * _payload` (the list of wire texts). The event type's JSON string token prefilters cheaply; the
- * payload's `e` decides, inside the unnest so that the extraction runs once per payload.
- */
-function payloadsSql(table: DatasetTable, structure: Extraction): string {
-  const eventType = table.schema.eventType;
-  const token = sqlString(JSON.stringify(eventType));
-  const elements = `CASE WHEN starts_with(CAST(data AS VARCHAR), '[') THEN CAST(data AS JSON[]) ELSE [data] END`;
-  const payloads = `list_filter(list_transform(${elements}, lambda _element: ${structure.sql("_element")}), lambda _v: ${structure.access.get(EVENT_TYPE_PATH)?.replace("_payload", "_v")} = ${sqlString(eventType)})`;
-  return `SELECT source, local_timestamp, stream, unnest(${payloads}) AS _payload FROM _messages WHERE contains(CAST(data AS VARCHAR), ${token})`;
+/** SQL reading a wire path from a payload map (`data['p']`; nested paths `k.o` from the JSON text of `k`). */
+function mapAccess(wirePath: string): string {
+  const [top, ...rest] = wirePath.split(".");
+  const value = `data[${sqlString(top)}]`;
+  return rest.length === 0 ? value : `json_extract_string(${value}, ${sqlString(`$.${rest.join(".")}`)})`;
+}
+
+/** The payload maps of the table's event type from `_payloads`: `source, local_timestamp, stream, data`. */
+function payloadsSql(table: DatasetTable): string {
+  return `SELECT source, local_timestamp, stream, data FROM _payloads WHERE data['${EVENT_TYPE_PATH}'] = ${sqlString(table.schema.eventType)}`;
 }
 
 /** The level struct list of a row: `{side, price, quantity}` for each bid, then each ask. */
@@ -141,16 +122,13 @@ function snapshotRowsSql(table: DatasetTable): string {
   );
 }
 
-/** SQL of a table over the samples' `_messages` (and `_snapshots` for tables with levels). */
+/** SQL of a table over the samples' `_payloads` (and `_snapshots` for tables with levels). */
 export function sampleTableSql(table: DatasetTable): string {
-  const structure = buildExtraction(wireFieldsOf(table), "_payload");
-  const base = [...baseSelect(table, structure), `${localTimeSql("local_timestamp")} AS local_time`, "source"].join(", ");
-  const payloads = payloadsSql(table, structure);
+  const base = [...baseSelect(table), `${localTimeSql("local_timestamp")} AS local_time`, "source"].join(", ");
+  const payloads = payloadsSql(table);
   if (table.levelFields.length === 0) return `SELECT ${finalSelect(table.columns)} FROM (SELECT ${base} FROM (${payloads}))`;
-  const levelAccess = (field: FieldSchema) => structure.access.get(field.path as string) as string;
-  const updates =
-    `SELECT ${base}, stream, false AS is_snapshot, ${LEVEL_SELECT} ` +
-    `FROM (SELECT *, unnest(${levelsList(table, levelAccess)}) AS l FROM (${payloads}))`;
+  const levelAccess = (field: FieldSchema) => mapAccess(field.path as string);
+  const updates = `SELECT ${base}, stream, false AS is_snapshot, ${LEVEL_SELECT} FROM (SELECT *, unnest(${levelsList(table, levelAccess)}) AS l FROM (${payloads}))`;
   return `SELECT ${finalSelect(table.columns)} FROM (${updates} UNION ALL BY NAME ${snapshotRowsSql(table)})`;
 }
 

@@ -6,7 +6,7 @@
  */
 import type { DuckDb } from "./duckdb";
 import { sqlIdentifier } from "./duckdb";
-import { sampleEventsSql, sampleMessagesSql, sampleSnapshotsSql } from "./sample-sql";
+import { samplePayloadsSql, sampleEventsSql, sampleMessagesSql, sampleSnapshotsSql } from "./sample-sql";
 import { sampleEventsOf, storedSnapshotsOf, type Sources } from "./sources";
 import { localTimeSql, parquetScanSql, parquetTableSql, sampleTableSql } from "./table-sql";
 import { DATASET_TABLES, EVENTS_TABLE, EVENT_COLUMNS, MESSAGES_VIEW, MESSAGE_COLUMNS, type TableColumn } from "./tables";
@@ -24,6 +24,13 @@ const RAW_MESSAGE_COLUMNS = [
   { name: "local_timestamp", type: "DOUBLE" },
   { name: "stream", type: "VARCHAR" },
   { name: "data", type: "JSON" },
+];
+
+const RAW_PAYLOAD_COLUMNS = [
+  { name: "source", type: "VARCHAR" },
+  { name: "local_timestamp", type: "DOUBLE" },
+  { name: "stream", type: "VARCHAR" },
+  { name: "data", type: "MAP(VARCHAR, VARCHAR)" },
 ];
 
 const RAW_SNAPSHOT_COLUMNS = [
@@ -51,22 +58,24 @@ async function datasetSql(db: DuckDb, sources: Sources, table: string, columns: 
 /** Options of `createViews`. */
 export interface ViewOptions {
   /**
-   * Read the samples once into temporary tables (`_messages`, `_snapshots`) instead of on every
+   * Read the samples once into temporary tables (`_payloads`, `_snapshots`) instead of on every
    * query: slower to open, faster for many queries (the export does this).
    */
   readonly materialize?: boolean;
 }
 
 /**
- * Creates `_messages`, `_snapshots`, `messages` and one view per dataset table over `sources`.
+ * Creates `_messages`, `_payloads`, `_snapshots`, `messages` and one view per dataset table over `sources`.
  * `_events` is created by `createEventsView`, only when a query needs it (finding the gaps of
  * a recording means reading it once more).
  */
 export async function createViews(db: DuckDb, sources: Sources, options: ViewOptions = {}): Promise<void> {
   const messages = sources.samples.map((sample) => sampleMessagesSql(sample));
   const snapshots = sources.samples.map((sample) => sampleSnapshotsSql(sample, storedSnapshotsOf(sample)));
+  const payloads = sources.samples.map((sample) => samplePayloadsSql(sample));
   const kind = options.materialize ? "TABLE" : "VIEW";
-  await db.run(`CREATE OR REPLACE TEMP ${kind} _messages AS ${unionAll(messages, emptySelect(RAW_MESSAGE_COLUMNS))}`);
+  await db.run(`CREATE OR REPLACE TEMP VIEW _messages AS ${unionAll(messages, emptySelect(RAW_MESSAGE_COLUMNS))}`);
+  await db.run(`CREATE OR REPLACE TEMP ${kind} _payloads AS ${unionAll(payloads, emptySelect(RAW_PAYLOAD_COLUMNS))}`);
   await db.run(`CREATE OR REPLACE TEMP ${kind} _snapshots AS ${unionAll(snapshots, emptySelect(RAW_SNAPSHOT_COLUMNS))}`);
   await db.run(
     `CREATE OR REPLACE TEMP VIEW ${MESSAGES_VIEW} AS SELECT source, ${localTimeSql("local_timestamp")} AS local_time, stream, data FROM _messages`,
@@ -77,6 +86,17 @@ export async function createViews(db: DuckDb, sources: Sources, options: ViewOpt
     if (parquet) parts.push(parquet);
     await db.run(`CREATE OR REPLACE TEMP VIEW ${sqlIdentifier(table.name)} AS ${unionAll(parts, emptySelect(table.columns))}`);
   }
+}
+
+/**
+ * `sources` with `file` read as a mix of object and array payloads: what to retry with when a
+ * query met an array in a file that looked like objects only (`arrayPayloadFile`).
+ */
+export function withArrayPayloads(sources: Sources, file: string): Sources | null {
+  const index = sources.samples.findIndex((sample) => sample.file === file && sample.objectPayloads);
+  if (index < 0) return null;
+  const samples = sources.samples.map((sample, i) => (i === index ? { ...sample, objectPayloads: false } : sample));
+  return { ...sources, samples };
 }
 
 /** Creates the `_events` view: the samples' gaps and capture events, and the datasets' `_events`. */
