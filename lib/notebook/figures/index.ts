@@ -11,3 +11,4 @@ export * from "./timing";
 export * from "./tickers";
 export * from "./depth";
 export * from "./book";
+export * from "./sql";
