@@ -16,7 +16,9 @@ import { BUNDLED, makeTempDir } from "./helpers";
 
 const HFT = path.join(BUNDLED, "btcusdt-2023-04-04-hftbacktest-60s.jsonl.gz");
 const DEPTH = "btcusdt@depth@0ms";
-const LOST = 300;
+/** The lost diff: late enough for the first snapshot to be in first, even on a loaded machine. */
+const LOST = 600;
+const COUNT = 1200;
 
 function sink(chunks: string[]): NodeJS.WritableStream {
   return { write: (chunk: string) => chunks.push(chunk) } as unknown as NodeJS.WritableStream;
@@ -27,10 +29,10 @@ test(
   { timeout: 60_000 },
   async () => {
     const recording = loadSample(HFT);
-    const server = await startReplayServer({ files: [HFT], speed: 20, inject: { dropFrames: { [DEPTH]: [LOST] } } });
+    const server = await startReplayServer({ files: [HFT], speed: 5, inject: { dropFrames: { [DEPTH]: [LOST] } } });
     let result;
     try {
-      result = await capture({ streams: [DEPTH], count: 900, wsBaseUrl: server.url, outDir: makeTempDir(), name: "lost-diff" });
+      result = await capture({ streams: [DEPTH], count: COUNT, wsBaseUrl: server.url, outDir: makeTempDir(), name: "lost-diff" });
     } finally {
       await server.close();
     }
@@ -46,11 +48,11 @@ test(
     assert.equal(sample.events.filter((e) => e.kind === "resync").length, 1, JSON.stringify(sample.events));
     assert.ok(!sample.events.some((e) => e.kind === "close" || e.kind === "reconnect"), "the socket was never dropped");
     // two snapshots: the first, and the resync, which is not older than the gap and lies inside the capture
-    assert.equal(sample.snapshots.length, 2);
+    assert.equal(sample.snapshots.length, 2, JSON.stringify(sample.events));
     const [first, second] = sample.snapshots;
     assert.ok(second.response.lastUpdateId >= recorded[LOST].u, "the replay's REST book includes the lost diff");
     assert.ok(second.messageIndex > LOST && second.messageIndex <= sample.messages.length);
-    assert.ok(second.response.lastUpdateId <= recorded[899].u, "the resync snapshot is within the captured events");
+    assert.ok(second.response.lastUpdateId <= recorded[COUNT - 1].u, "the resync snapshot is within the captured events");
 
     // streamlab book --json --levels 20 on the sample ...
     const out: string[] = [];
@@ -64,7 +66,7 @@ test(
       counts: { gaps: number; snapshotsUsed: number };
     };
     assert.equal(json.state, "synced");
-    assert.equal(json.lastUpdateId, recorded[900].u, "the last captured diff (900 frames passed, one lost)");
+    assert.equal(json.lastUpdateId, recorded[COUNT].u, "the last captured diff (COUNT + 1 frames passed, one lost)");
     assert.equal(json.counts.gaps, 1);
     assert.equal(json.counts.snapshotsUsed, 2);
     assert.equal(json.bids.length, 20);

@@ -27,7 +27,7 @@ function answer(lastUpdateId: number): RawDepthSnapshot {
 }
 
 /** A DepthResync over a scripted fetch: each call takes the next step (an answer or an error). */
-function harness(steps: Array<RawDepthSnapshot | Error | ((symbol: string) => RawDepthSnapshot)>, options: { maxAttempts?: number } = {}) {
+function harness(steps: Array<RawDepthSnapshot | Error | Promise<RawDepthSnapshot>>, options: { maxAttempts?: number } = {}) {
   const stored: ResyncSnapshot[] = [];
   const events: Array<{ kind: string; detail: string }> = [];
   const calls: string[] = [];
@@ -41,7 +41,7 @@ function harness(steps: Array<RawDepthSnapshot | Error | ((symbol: string) => Ra
       const step = steps.shift();
       if (step === undefined) throw new Error("no more scripted answers");
       if (step instanceof Error) throw step;
-      return typeof step === "function" ? step(symbol) : step;
+      return step;
     },
     retryBaseMs: 5,
     maxAttempts: options.maxAttempts,
@@ -147,7 +147,7 @@ test("429 and 418 wait for their Retry-After, timeouts and errors back off expon
   resync.close();
 });
 
-test("after maxAttempts it reports an error and waits for the next gap; close() stops retries and storing", async () => {
+test("after maxAttempts it reports an error and waits for the next gap; idle() waits for scheduled retries, close() cancels them", async () => {
   const failure = new ConnectionError("HTTP_ERROR", "http://x answered HTTP 503: maintenance.", "http://x");
   const { resync, stored, events, calls } = harness([answer(ids[0].u), failure, failure, answer(ids[31].u)], { maxAttempts: 2 });
   for (let i = 0; i < 3; i++) resync.onFrame(DEPTH, frames[i], i);
@@ -174,19 +174,45 @@ test("after maxAttempts it reports an error and waits for the next gap; close() 
   for (let i = 0; i < 3; i++) slow.resync.onFrame(DEPTH, frames[i], i);
   await settle(slow.resync);
   for (let i = 10; i < 12; i++) slow.resync.onFrame(DEPTH, frames[i], i);
+  await new Promise((resolve) => setTimeout(resolve, 40)); // the 429 is in: a retry in 5 s is scheduled
+  const started = Date.now();
+  slow.resync.close(); // cancels it, and idle() no longer waits for it
   await slow.resync.idle();
-  slow.resync.close(); // the 5 s retry is cancelled: the test ends at once
+  assert.ok(Date.now() - started < 1000);
   assert.equal(slow.calls.length, 2);
+});
+
+test("a gap while the first snapshot is on its way: the first is kept for the events before the gap, and a fresh one is fetched", async () => {
+  let answerFirst: (snapshot: RawDepthSnapshot) => void = () => undefined;
+  const first = new Promise<RawDepthSnapshot>((resolve) => (answerFirst = resolve));
+  const { resync, stored, events, calls } = harness([first, answer(ids[40].u)]);
+  for (let i = 0; i < 10; i++) resync.onFrame(DEPTH, frames[i], i);
+  for (let i = 30; i < 33; i++) resync.onFrame(DEPTH, frames[i], i); // 10..29 lost while the first request is out
+  answerFirst(answer(ids[1].u)); // older than the gap
+  await settle(resync);
+  assert.deepEqual(
+    stored.map((s) => s.response.lastUpdateId),
+    [ids[1].u, ids[40].u],
+  );
+  assert.deepEqual(
+    events.map((e) => e.kind),
+    ["depth-gap", "resync"],
+  );
+  assert.equal(calls.length, 2);
+  resync.close();
 });
 
 test(
   "a capture whose resync is answered 429 first backs off, reports it, and still stores the resync snapshot",
   { timeout: 60_000 },
   async () => {
-    const server = await startReplayServer({ files: [HFT], speed: 5, inject: { dropFrames: { [DEPTH]: [100] } } });
+    // the lost diff comes late enough for the first snapshot to be in, whatever the machine's load
+    const server = await startReplayServer({ files: [HFT], speed: 4, inject: { dropFrames: { [DEPTH]: [300] } } });
     let depthRequests = 0;
+    const requestTimes: number[] = [];
     const proxy = http.createServer((req, res) => {
       depthRequests++;
+      requestTimes.push(Date.now());
       if (depthRequests === 2) {
         res.writeHead(429, { "Retry-After": "1", "Content-Type": "application/json" });
         return void res.end('{"code":-1003,"msg":"Too many requests."}');
@@ -201,20 +227,27 @@ test(
     try {
       const { sample } = await capture({
         streams: [DEPTH],
-        count: 800,
+        count: 1200,
         wsBaseUrl: server.url,
         restBaseUrl,
         outDir: makeTempDir(),
         name: "rate-limited",
       });
-      assert.equal(depthRequests, 3);
+      const t0 = sample.events[0].localTimestamp;
+      const story = JSON.stringify({
+        events: sample.events.map((e) => [Math.round(e.localTimestamp - t0), e.kind, e.detail]),
+        requests: requestTimes.map((t) => Math.round(t - t0)),
+        snapshots: sample.snapshots.map((x) => [Math.round((x.localTimestamp ?? 0) - t0), x.messageIndex, x.response.lastUpdateId]),
+      });
+      assert.equal(depthRequests, 3, story);
       assert.deepEqual(
         sample.events.filter((e) => e.kind !== "open" && e.kind !== "stopped").map((e) => e.kind),
         ["depth-gap", "resync-retry", "resync"],
+        story,
       );
       assert.match(sample.events.find((e) => e.kind === "resync-retry")?.detail ?? "", /HTTP 429.*retry after 1 s.*attempt 2 in 1000 ms/);
-      assert.equal(sample.snapshots.length, 2);
-      assert.ok(sample.snapshots[1].response.lastUpdateId >= ids[100].u);
+      assert.equal(sample.snapshots.length, 2, story);
+      assert.ok(sample.snapshots[1].response.lastUpdateId >= ids[300].u, story);
     } finally {
       await new Promise((resolve) => proxy.close(resolve));
       await server.close();

@@ -7,7 +7,8 @@
  * Fed every stored diff-depth frame (its text and receive time), it reads `U`, `u` and `pu` by a
  * scan of the text, not a parse of the whole frame. On a break it reports a `depth-gap` event,
  * waits for 2 more events, fetches `GET /fapi/v1/depth`, and stores the answer as a snapshot
- * (with a `resync` event) unless it is older than the gap. Failures (429/418 with their
+ * (with a `resync` event) unless it is older than the gap (a first snapshot is kept anyway: it
+ * serves the events before the gap). Failures (429/418 with their
  * Retry-After, timeouts, errors) and too-old answers are retried with exponential backoff and
  * reported as `resync-retry` events; after `maxAttempts` it reports an `error` and waits for the
  * next gap.
@@ -82,8 +83,9 @@ export interface DepthResyncOptions {
 
 interface SymbolState {
   readonly symbol: string;
-  /** Whether the first snapshot has been asked for. */
+  /** Whether the first snapshot has been asked for, and how many snapshots were stored. */
   firstAsked: boolean;
+  stored: number;
   /** Why a snapshot is needed: the first one, or after a gap; `null` when none is. */
   need: "first" | "resync" | null;
   /** Diff events received since the need arose. */
@@ -114,7 +116,10 @@ export class DepthResync {
   private readonly symbols = new Map<string, SymbolState>();
   private readonly lastIds = new Map<string, number>();
   private readonly symbolOfStream = new Map<string, string>();
+  /** Snapshot requests running, and retries scheduled (each resolves once its request has started). */
   private readonly pending = new Set<Promise<void>>();
+  /** Releases the pending entries of scheduled retries (on close). */
+  private readonly waiting = new Set<() => void>();
   private closed = false;
 
   /** A resync keeper; see `DepthResyncOptions`. */
@@ -137,7 +142,7 @@ export class DepthResync {
         localTimestamp,
         detail: `${stream}: pu ${ids.previousFinalUpdateId} is not the previous u ${lastId}: updates were lost; the book needs a new ${state.symbol} snapshot (after ${SNAPSHOT_AFTER_BUFFERED_EVENTS} more events).`,
       });
-      if (state.need !== "first") state.need = "resync";
+      state.need = "resync";
       state.buffered = 0;
       state.attempts = 0;
       state.gapPu = ids.previousFinalUpdateId;
@@ -149,7 +154,10 @@ export class DepthResync {
     this.fetchWhenReady(state);
   }
 
-  /** Resolves once no snapshot request is running (scheduled retries do not count). */
+  /**
+   * Resolves once no snapshot request is running or scheduled: a capture that ends right after a
+   * gap waits for its resync (bound the wait yourself: a Retry-After can be long).
+   */
   async idle(): Promise<void> {
     while (this.pending.size > 0) await Promise.all([...this.pending]);
   }
@@ -161,6 +169,8 @@ export class DepthResync {
       if (state.retryTimer !== null) clearTimeout(state.retryTimer);
       state.retryTimer = null;
     }
+    for (const release of this.waiting) release();
+    this.waiting.clear();
   }
 
   private stateOf(stream: string): SymbolState {
@@ -174,6 +184,7 @@ export class DepthResync {
       state = {
         symbol,
         firstAsked: false,
+        stored: 0,
         need: null,
         buffered: 0,
         gapPu: -Infinity,
@@ -208,13 +219,18 @@ export class DepthResync {
       .then(
         (response) => {
           if (this.closed) return;
-          if (!snapshotBridgesGap(response.lastUpdateId, { previousFinalUpdateId: state.gapPu })) {
+          const bridges = snapshotBridgesGap(response.lastUpdateId, { previousFinalUpdateId: state.gapPu });
+          // the first snapshot is kept even when a gap came while it was on its way: it serves the events before the gap
+          if (bridges || state.stored === 0) {
+            this.options.store({ localTimestamp: (this.options.now ?? Date.now)(), symbol: state.symbol, limit, response });
+            state.stored++;
+          }
+          if (!bridges) {
             // a gap after the request was sent: fetch again once 2 events follow it; else the answer is too old
             if (state.gapPu !== gapPu) state.attempts = 0;
             else this.retry(state, `came back with lastUpdateId ${response.lastUpdateId}, older than the gap (pu ${gapPu})`, null);
             return;
           }
-          this.options.store({ localTimestamp: (this.options.now ?? Date.now)(), symbol: state.symbol, limit, response });
           if (state.need === "resync") {
             this.options.report("resync", {
               stream: state.gapStream,
@@ -256,9 +272,19 @@ export class DepthResync {
       stream: state.gapStream,
       detail: `The ${what} for ${state.symbol} ${why}; attempt ${state.attempts + 1} in ${delayMs} ms.`,
     });
-    state.retryTimer = setTimeout(() => {
-      state.retryTimer = null;
-      if (!this.closed && state.need !== null) this.fetch(state);
-    }, delayMs);
+    const scheduled: Promise<void> = new Promise<void>((resolve) => {
+      const release = () => {
+        this.waiting.delete(release);
+        this.pending.delete(scheduled);
+        resolve();
+      };
+      this.waiting.add(release);
+      state.retryTimer = setTimeout(() => {
+        state.retryTimer = null;
+        if (!this.closed && state.need !== null) this.fetch(state); // adds its own pending entry first
+        release();
+      }, delayMs);
+    });
+    this.pending.add(scheduled);
   }
 }
