@@ -17,11 +17,11 @@ const STREAM = "btcusdt@depth@0ms";
 
 /** Options of `captureWithLostDiff`. */
 export interface LostDiffOptions {
-  /** Position of the diff lost on the way (default 300). */
+  /** Position of the diff lost on the way (default 600: late enough for the first snapshot to be in). */
   lostFrame?: number;
-  /** Diffs to capture (default 900). */
+  /** Diffs to capture (default 1200). */
   count?: number;
-  /** Replay speed, a multiple of the recorded pace (default 20). */
+  /** Replay speed, a multiple of the recorded pace (default 10). */
   speed?: number;
   /** Where the sample goes (default data/captures). */
   outDir?: string;
@@ -41,16 +41,16 @@ export interface LostDiffCapture {
  * @example const demo = await captureWithLostDiff(); bookAt(demo.sample).history
  */
 export async function captureWithLostDiff(options: LostDiffOptions = {}): Promise<LostDiffCapture> {
-  const lostFrame = options.lostFrame ?? 300;
+  const lostFrame = options.lostFrame ?? 600;
   const server = await startReplayServer({
     files: [RESYNC_DEMO_RECORDING],
-    speed: options.speed ?? 20,
+    speed: options.speed ?? 10,
     inject: { dropFrames: { [STREAM]: [lostFrame] } },
   });
   try {
     const { sample, file } = await capture({
       streams: [STREAM],
-      count: options.count ?? 900,
+      count: options.count ?? 1200,
       wsBaseUrl: server.url,
       outDir: options.outDir,
       sourceKind: "replay",
