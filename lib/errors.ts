@@ -55,6 +55,7 @@ export const ERROR_CODES = {
   SAMPLE_EXISTS: "InvalidArgumentError",
   NOT_A_JOURNAL: "InvalidArgumentError",
   JOURNAL_EXISTS: "InvalidArgumentError",
+  JOURNAL_IN_USE: "InvalidArgumentError",
   NOT_A_COMBINED_FRAME: "InvalidArgumentError",
   NOT_OPEN: "InvalidArgumentError",
   INVALID_REPLAY_OPTIONS: "InvalidArgumentError",
@@ -105,6 +106,9 @@ export const ERROR_CODES = {
   INVALID_SAMPLE: "SampleFileError",
   INVALID_MESSAGE: "SampleFileError",
   COUNT_MISMATCH: "SampleFileError",
+  INVALID_META: "SampleFileError",
+  NOT_A_FILE: "SampleFileError",
+  FILE_TOO_LARGE: "SampleFileError",
 
   // DecodeError: a payload does not have the shape Binance documents.
   NOT_AN_OBJECT: "DecodeError",

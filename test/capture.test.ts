@@ -27,12 +27,11 @@ function framesByStream(file: string): Map<string, string[]> {
   return frames;
 }
 
-/** The stored messages of a sample file as frames (receive time removed), per stream, from the file's bytes. */
+/** The stored messages of a format-2 sample file as frames (receive time removed), per stream, from the file's bytes. */
 function storedFramesByStream(file: string): Map<string, string[]> {
-  const text = fs.readFileSync(file, "utf8");
-  const body = text.slice(text.indexOf('"messages":[\n') + '"messages":[\n'.length, text.lastIndexOf("\n]}"));
+  const lines = fs.readFileSync(file, "utf8").split("\n").slice(1, -1);
   const frames = new Map<string, string[]>();
-  for (const raw of body.split(",\n")) {
+  for (const raw of lines.filter((line) => !/^\{"localTimestamp":[^,]*,"(snapshot|event)":/.test(line))) {
     assert.match(raw, /^\{"localTimestamp":\d+(\.\d+)?,"stream":"/);
     const frame = "{" + raw.slice(raw.indexOf(",") + 1);
     const stream = frame.slice('{"stream":"'.length, frame.indexOf('"', '{"stream":"'.length));
@@ -57,7 +56,7 @@ test("--count N stores exactly the first N messages of each stream, byte for byt
   const { file, sample } = await withReplay({ files: [HFT, ALTS, TICKER] }, (server) =>
     capture({ streams, count: N, wsBaseUrl: server.url, outDir, name: "multi" }),
   );
-  assert.equal(file, path.join(outDir, "multi.json"));
+  assert.equal(file, path.join(outDir, "multi.jsonl"));
   assert.equal(sample.complete, true);
   assert.deepEqual(sample.countsByStream, Object.fromEntries(streams.map((s) => [s, N])));
   assert.equal(sample.source.kind, "replay");
@@ -206,7 +205,7 @@ test("SIGKILL mid-capture leaves every received message on disk, recoverable", a
     const out: string[] = [];
     const sink = { write: (s: string) => (out.push(s), true) } as unknown as NodeJS.WritableStream;
     assert.equal(await main(["recover", outDir], sink, sink), 0);
-    const recovered = loadSample(path.join(outDir, "killed.json"));
+    const recovered = loadSample(path.join(outDir, "killed.jsonl"));
     assert.equal(recovered.count, partial.count);
     assert.equal(recovered.complete, false);
   });
@@ -226,7 +225,7 @@ test("captures never overwrite: default names get a suffix, an explicit existing
     const first = await capture({ streams: ["btcusdt@trade"], count: 2, wsBaseUrl: server.url, outDir });
     const second = await capture({ streams: ["btcusdt@trade"], count: 2, wsBaseUrl: server.url, outDir });
     assert.notEqual(first.file, second.file);
-    assert.throws(() => capture({ streams: ["btcusdt@trade"], count: 2, wsBaseUrl: server.url, outDir, name: path.basename(first.file, ".json") }), /already exists: choose another name/);
+    assert.throws(() => capture({ streams: ["btcusdt@trade"], count: 2, wsBaseUrl: server.url, outDir, name: path.basename(first.file, ".jsonl") }), /already exists: choose another name/);
     assert.equal(loadSample(first.file).count, 2);
   });
 });

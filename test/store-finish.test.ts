@@ -19,7 +19,7 @@ const HEADER: JournalHeaderMeta = {
   startedAt: "2026-01-01T00:00:00.000Z",
 };
 
-test("a journal becomes a sample with message bytes copied exactly, by one rename", () => {
+test("a journal becomes a format-2 sample: a header line, then the journal's lines byte for byte", () => {
   const dir = makeTempDir();
   const lines = readRecordingLines(HFT).filter((line) => !line.includes('"snapshot"')).slice(0, 300);
   const journal = JournalWriter.create(dir, "j1", { library: { name: "streamlab", version: "0" }, source: { kind: "replay" }, symbols: ["BTCUSDT"], streams: [], startedAt: null });
@@ -29,10 +29,15 @@ test("a journal becomes a sample with message bytes copied exactly, by one renam
   }
   journal.appendEvent({ localTimestamp: 1, kind: "open", url: "ws://x" });
   journal.close();
+  const journalLines = fs.readFileSync(journal.file, "utf8").split("\n").slice(1, -1);
   const file = finishJournal(journal.file);
+  assert.equal(file, path.join(dir, "j1.jsonl"));
   assert.equal(fs.existsSync(journal.file), false);
-  const text = fs.readFileSync(file, "utf8");
-  for (const line of lines) assert.ok(text.includes(line + ",\n") || text.includes(line + "\n]}"), "line copied byte for byte");
+  const sampleLines = fs.readFileSync(file, "utf8").split("\n");
+  assert.deepEqual(sampleLines.slice(1, 1 + journalLines.length), journalLines, "the journal's lines, unchanged and in order");
+  for (const line of lines) assert.ok(sampleLines.includes(line), "message line copied byte for byte");
+  const header = JSON.parse(sampleLines[0]);
+  assert.deepEqual([header.format, header.formatVersion, header.meta.count, header.meta.countsByStream], ["streamlab.sample", 2, 300, loadSample(file).countsByStream]);
   const sample = loadSample(file);
   assert.equal(sample.count, 300);
   assert.equal(sample.complete, true);
@@ -55,7 +60,7 @@ test("a journal cut off mid-line is recovered without the broken line and marked
   assert.equal(recovered.complete, false);
   assert.deepEqual(recovered.messages.map((m) => m.data), seed.messages.slice(0, 5).map((m) => m.data));
   assert.ok(recovered.events.some((event) => /cut off/.test(event.detail ?? "")));
-  assert.equal(listSamples(dir)[0].name, "cut.json");
+  assert.equal(listSamples(dir)[0].name, "cut.jsonl");
 });
 
 test("finishing keeps the header, adds the opened URLs, the end time and the caller's events after the journal's", () => {
@@ -66,14 +71,14 @@ test("finishing keeps the header, adds the opened URLs, the end time and the cal
   journal.close();
   const before = Date.now();
   const file = finishJournal(journal.file, { complete: false, events: [{ localTimestamp: 3, kind: "stopped", detail: "Failed: test." }] });
-  assert.equal(file, path.join(dir, "meta.json"));
+  assert.equal(file, path.join(dir, "meta.jsonl"));
   const sample = loadSample(file);
   assert.equal(sample.complete, false);
   assert.deepEqual(sample.source, { kind: "replay", wsBaseUrl: "ws://127.0.0.1:1", urls: ["ws://127.0.0.1:1/public/stream?streams=btcusdt@trade"] });
   assert.deepEqual([sample.startedAt, sample.library], [HEADER.startedAt, HEADER.library]);
   assert.ok(Date.parse(sample.endedAt!) >= before - 1000, "endedAt defaults to now");
   assert.deepEqual(sample.events.map((e) => e.kind), ["open", "stopped"]);
-  assert.deepEqual(fs.readdirSync(dir), ["meta.json"], "the journal is gone, no temp file is left");
+  assert.deepEqual(fs.readdirSync(dir), ["meta.jsonl"], "the journal is gone, no temp file is left");
 });
 
 test("a recovered journal has no end time and says it was recovered", () => {

@@ -7,6 +7,7 @@ import { loadSample } from "../lib/store/read";
 import { saveSample } from "../lib/store/write";
 import { SampleFileError } from "../lib/errors";
 import { BUNDLED, makeTempDir } from "./helpers";
+import { formatOneSampleText } from "./store-helpers";
 
 const HFT = path.join(BUNDLED, "btcusdt-2023-04-04-hftbacktest-60s.jsonl.gz");
 const TRADES = path.join(BUNDLED, "btcusdt-trade.json");
@@ -59,7 +60,14 @@ test("plain and gzipped JSONL read the same; a journal header gives source, symb
 
 test("corrupt, truncated, empty and foreign files give a clear SampleFileError", () => {
   const dir = makeTempDir();
-  const good = fs.readFileSync(saveSample(loadSample(TRADES).messages, { dir, name: "good" }), "utf8");
+  const good = formatOneSampleText(loadSample(TRADES).messages);
+  const good2 = fs.readFileSync(saveSample(loadSample(TRADES).messages, { dir, name: "good" }), "utf8");
+  const [header2, ...body2] = good2.split("\n");
+  const withHeader = (change: (meta: Record<string, unknown>) => void) => {
+    const header = JSON.parse(header2);
+    change(header.meta);
+    return [JSON.stringify(header), ...body2].join("\n");
+  };
   const cases: [string, string, string, RegExp][] = [
     ["truncated.json", good.slice(0, good.length / 2), "CORRUPT_SAMPLE", /truncated\.json is not valid JSON .*truncated or corrupt/],
     ["empty.json", "", "CORRUPT_SAMPLE", /it is empty/],
@@ -74,6 +82,19 @@ test("corrupt, truncated, empty and foreign files give a clear SampleFileError",
     ["time.jsonl", '{"localTimestamp":"noon","stream":"a@trade","data":{}}\n', "INVALID_MESSAGE", /Line 1 of .* has localTimestamp "noon": expected a number of ms/],
     ["array-line.jsonl", '{"stream":"a@trade","data":{}}\n[1,2]\n', "CORRUPT_LINE", /Line 2 of .* is not a JSON object/],
     ["cut.jsonl", '{"stream":"a@trade","data":{}}\n{"stream":"a@tr', "CORRUPT_LINE", /Line 2 of .* The file looks truncated\./],
+    // format 2: the header is checked before anything uses it
+    ["count2.jsonl", withHeader((meta) => (meta.count = 21)), "COUNT_MISMATCH", /says count 21 but holds 20 messages/],
+    ["future2.jsonl", good2.replace('"formatVersion":2', '"formatVersion":3'), "UNSUPPORTED_VERSION", /formatVersion 3: this library reads up to 2/],
+    ["time2.jsonl", withHeader((meta) => (meta.startedAt = "yesterday")), "INVALID_META", /The header of .*time2\.jsonl has startedAt "yesterday": expected an ISO time/],
+    ["counts2.jsonl", withHeader((meta) => delete meta.countsByStream), "INVALID_META", /has countsByStream nothing: expected an object of counts/],
+    ["source2.jsonl", withHeader((meta) => (meta.source = { kind: "moon" })), "INVALID_META", /has source\.kind "moon": expected live, replay, recording/],
+    ["events2.jsonl", withHeader((meta) => (meta.events = [{ kind: "open" }])), "INVALID_META", /has events\[0\]\.localTimestamp nothing: expected a number/],
+    ["body2.jsonl", good2.replace('"stream":"btcusdt@trade","data":{', '"stream":"btcusdt@trade","dat":{'), "INVALID_MESSAGE", /Line 2 of .* is not a stream message/],
+    // format 1: metadata is checked too
+    ["meta1.json", good.replace('"startedAt":null', '"startedAt":12'), "INVALID_META", /The sample of .*meta1\.json has startedAt 12: expected an ISO time/],
+    ["symbols1.json", good.replace('"symbols":["BTCUSDT"]', '"symbols":"BTCUSDT"'), "INVALID_META", /has symbols "BTCUSDT": expected a list of strings/],
+    ["event-line.jsonl", '{"localTimestamp":"x","event":{"kind":"open"}}\n', "INVALID_META", /Line 1 of .* has event\.localTimestamp "x": expected a number/],
+    ["snapshot-line.jsonl", '{"localTimestamp":1,"snapshot":{"symbol":"BTCUSDT","limit":5}}\n', "INVALID_META", /Line 1 of .* has snapshot\.response nothing: expected a depth snapshot object/],
   ];
   for (const [name, content, code, pattern] of cases) {
     fs.writeFileSync(path.join(dir, name), content);
@@ -86,4 +107,15 @@ test("corrupt, truncated, empty and foreign files give a clear SampleFileError",
     });
   }
   assert.throws(() => loadSample(path.join(dir, "missing.json")), /does not exist/);
+});
+
+test("format-1 samples (.json, one document) still load, metadata and all", () => {
+  const dir = makeTempDir();
+  const messages = loadSample(HFT).messages.slice(0, 50);
+  fs.writeFileSync(path.join(dir, "old.json"), formatOneSampleText(messages));
+  const old = loadSample(path.join(dir, "old.json"));
+  assert.equal(old.formatVersion, 1);
+  assert.deepEqual(old.messages, messages);
+  assert.equal(old.count, 50);
+  assert.deepEqual(old.countsByStream, loadSample(saveSample(messages, { dir, name: "new" })).countsByStream);
 });

@@ -22,10 +22,10 @@ import { controlErrorOf } from "../binance/control";
 import { StreamConnection, nowMs } from "./connection";
 import { resolveCaptureStreams, type CaptureOptions } from "./options";
 import { finishJournal } from "../store/finish";
-import { JOURNAL_SUFFIX, JournalWriter, peekStreamName } from "../store/journal";
+import { JournalWriter, peekStreamName } from "../store/journal";
 import { loadSample } from "../store/read";
 import { LIBRARY, type CaptureEvent, type Sample, type StoredMessage } from "../store/sample-format";
-import { DEFAULT_CAPTURE_DIR, sampleFileName, unusedSampleName } from "../store/write";
+import { DEFAULT_CAPTURE_DIR, filesOfName, sampleFileName, unusedSampleName } from "../store/write";
 
 /** What `capture` resolves with. */
 export interface CaptureResult {
@@ -86,9 +86,9 @@ class CaptureSession {
     if (name !== path.basename(name) || name.startsWith(".") || name.length === 0) {
       throw new InvalidArgumentError("UNSAFE_FILE_NAME", `Unsafe sample name ${JSON.stringify(name)}: expected a plain file name.`);
     }
-    for (const existing of [`${name}.json`, `${name}${JOURNAL_SUFFIX}`]) {
-      if (fs.existsSync(path.join(outDir, existing))) {
-        throw new InvalidArgumentError("SAMPLE_EXISTS", `Sample ${path.join(outDir, existing)} already exists: choose another name; captured data is never overwritten.`);
+    for (const existing of filesOfName(outDir, name)) {
+      if (fs.existsSync(existing)) {
+        throw new InvalidArgumentError("SAMPLE_EXISTS", `Sample ${existing} already exists: choose another name; captured data is never overwritten.`);
       }
     }
     const isBinance = isBinanceHost(new URL(wsBaseUrl).hostname);
