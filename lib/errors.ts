@@ -240,6 +240,10 @@ export class ConnectionError extends StreamlabError {
   readonly url: string;
   /** For a failed capture: the sample file that keeps every message received before the failure. */
   sampleFile?: string;
+  /** For a refused websocket handshake: the server's HTTP status. */
+  httpStatus?: number;
+  /** For a refused websocket handshake: the server's `Retry-After`, in ms. */
+  retryAfterMs?: number;
   constructor(code: ConnectionCode, message: string, url: string, options?: { cause?: unknown }) {
     super(asBaseCode(code), message, options);
     this.url = url;

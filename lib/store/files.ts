@@ -35,7 +35,8 @@ export function regularFileSize(file: string): number {
   try {
     stat = fs.statSync(file);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new SampleFileError("FILE_NOT_FOUND", `Sample file ${file} does not exist.`, file, { cause: error });
+    if ((error as NodeJS.ErrnoException).code === "ENOENT")
+      throw new SampleFileError("FILE_NOT_FOUND", `Sample file ${file} does not exist.`, file, { cause: error });
     throw new SampleFileError("NOT_A_FILE", `Cannot read ${file}: ${(error as Error).message}.`, file, { cause: error });
   }
   if (!stat.isFile()) {
@@ -64,7 +65,9 @@ export function readWholeFile(file: string, maxBytes = MAX_WHOLE_FILE_BYTES): Bu
     return zlib.gunzipSync(buffer, { maxOutputLength: maxBytes });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") throw tooLarge(file, null, maxBytes);
-    throw new SampleFileError("CORRUPT_GZIP", `Recording ${file} is not a complete gzip file (${(error as Error).message}).`, file, { cause: error });
+    throw new SampleFileError("CORRUPT_GZIP", `Recording ${file} is not a complete gzip file (${(error as Error).message}).`, file, {
+      cause: error,
+    });
   }
 }
 
@@ -113,7 +116,12 @@ export function* readLines(file: string, maxLineBytes = MAX_LINE_BYTES): Generat
       if (start < read) {
         carry.push(Buffer.from(chunk.subarray(start, read)));
         carryBytes += read - start;
-        if (carryBytes > maxLineBytes) throw new SampleFileError("CORRUPT_LINE", `Line ${number + (pending ? 2 : 1)} of ${file} is longer than ${maxLineBytes} bytes: not a sample line.`, file);
+        if (carryBytes > maxLineBytes)
+          throw new SampleFileError(
+            "CORRUPT_LINE",
+            `Line ${number + (pending ? 2 : 1)} of ${file} is longer than ${maxLineBytes} bytes: not a sample line.`,
+            file,
+          );
       }
     }
     if (carryBytes > 0) {

@@ -90,7 +90,12 @@ function* scanJournal(journalFile: string, scan: Scan): Generator<void> {
       if (!(error instanceof SampleFileError)) throw error;
       scan.skipped.add(line.number);
       if (line.last && !line.terminated) scan.extraEvents.push(truncatedTailEvent());
-      else scan.extraEvents.push({ localTimestamp: Date.now(), kind: "error", detail: `Line ${line.number} of the journal could not be read and was left out (${error.message.replace(/^Line \d+ of \S+ /, "")}): ${excerpt(line.text, 200)}` });
+      else
+        scan.extraEvents.push({
+          localTimestamp: Date.now(),
+          kind: "error",
+          detail: `Line ${line.number} of the journal could not be read and was left out (${error.message.replace(/^Line \d+ of \S+ /, "")}): ${excerpt(line.text, 200)}`,
+        });
     }
   }
 }
@@ -110,15 +115,18 @@ function candidateFiles(dir: string, name: string): string[] {
  */
 export function* finishJournalSteps(journalFile: string, options: FinishJournalOptions = {}): Generator<void, FinishedJournal> {
   if (!journalFile.endsWith(JOURNAL_SUFFIX)) {
-    throw new InvalidArgumentError("NOT_A_JOURNAL", `File ${journalFile} is not a capture journal: expected a name ending in ${JOURNAL_SUFFIX}.`);
+    throw new InvalidArgumentError(
+      "NOT_A_JOURNAL",
+      `File ${journalFile} is not a capture journal: expected a name ending in ${JOURNAL_SUFFIX}.`,
+    );
   }
   const scan: Scan = { header: null, writer: null, builder: new SampleMetaBuilder(), openedUrls: [], skipped: new Set(), extraEvents: [] };
   let meta: SampleMeta;
   const endedAt = options.endedAt === undefined ? new Date().toISOString() : options.endedAt;
   const extra = [...(options.events ?? [])];
   if (options.meta) {
-    const first = readLines(journalFile).next();
-    if (!first.done) scan.skipped.add(1);
+    scan.skipped.add(1); // the journal's header, which the capture wrote
+
     const events = [...options.meta.events, ...extra];
     const counts: Record<string, number> = { ...(options.meta.eventCounts ?? {}) };
     for (const event of extra) counts[event.kind] = (counts[event.kind] ?? 0) + 1;
@@ -131,7 +139,12 @@ export function* finishJournalSteps(journalFile: string, options: FinishJournalO
         `Journal ${journalFile} is still being written by process ${scan.writer?.pid ?? process.pid}${scan.writer ? ` on ${scan.writer.host}` : ""}: stop that capture first (it finishes its own journal).`,
       );
     }
-    if (scan.header === null) scan.extraEvents.unshift({ localTimestamp: Date.now(), kind: "error", detail: "The journal had no readable header line: its source, streams and start time are unknown." });
+    if (scan.header === null)
+      scan.extraEvents.unshift({
+        localTimestamp: Date.now(),
+        kind: "error",
+        detail: "The journal had no readable header line: its source, streams and start time are unknown.",
+      });
     extra.push(...scan.extraEvents);
     for (const event of extra) scan.builder.addEvent(event);
     const header = scan.header;
@@ -177,7 +190,8 @@ export function* finishJournalSteps(journalFile: string, options: FinishJournalO
       if ((error as InvalidArgumentError).code !== "SAMPLE_EXISTS") throw error;
     }
   }
-  if (file === null) throw new InvalidArgumentError("SAMPLE_EXISTS", `Every sample name for ${journalFile} is taken: move some samples away first.`);
+  if (file === null)
+    throw new InvalidArgumentError("SAMPLE_EXISTS", `Every sample name for ${journalFile} is taken: move some samples away first.`);
   let keptJournal: string | null = null;
   const skippedLines = [...scan.skipped].filter((n) => n !== 1).length;
   if (skippedLines > 0 && !options.meta) {

@@ -98,10 +98,17 @@ export class JournalWriter {
       fd = fs.openSync(file, "wx");
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      throw new InvalidArgumentError("JOURNAL_EXISTS", `Journal ${file} already exists: choose another name; captured data is never overwritten.`, { cause: error });
+      throw new InvalidArgumentError(
+        "JOURNAL_EXISTS",
+        `Journal ${file} already exists: choose another name; captured data is never overwritten.`,
+        { cause: error },
+      );
     }
     const journal = new JournalWriter(file, fd);
-    journal.writeNow(JSON.stringify(writer ? { journal: "streamlab", formatVersion: 1, meta, writer } : { journal: "streamlab", formatVersion: 1, meta }) + "\n");
+    journal.writeNow(
+      JSON.stringify(writer ? { journal: "streamlab", formatVersion: 1, meta, writer } : { journal: "streamlab", formatVersion: 1, meta }) +
+        "\n",
+    );
     return journal;
   }
 
@@ -111,7 +118,10 @@ export class JournalWriter {
    */
   appendFrame(frameText: string, localTimestamp: number): void {
     if (!frameText.startsWith(COMBINED_PREFIX)) {
-      throw new InvalidArgumentError("NOT_A_COMBINED_FRAME", `Cannot journal ${excerpt(frameText, 80)}: expected a combined-stream frame {"stream":...,"data":...}.`);
+      throw new InvalidArgumentError(
+        "NOT_A_COMBINED_FRAME",
+        `Cannot journal ${excerpt(frameText, 80)}: expected a combined-stream frame {"stream":...,"data":...}.`,
+      );
     }
     this.push(`{"localTimestamp":${localTimestamp},${frameText.slice(1)}`);
   }

@@ -29,7 +29,14 @@ export interface SampleSummary {
 type Summary = Omit<SampleSummary, "file" | "name" | "modifiedMs">;
 
 function fromMeta(meta: Pick<SampleMeta, "streams" | "symbols" | "count" | "startedAt" | "source" | "complete">): Summary {
-  return { streams: meta.streams, symbols: meta.symbols, count: meta.count, startedAt: meta.startedAt, source: meta.source.kind, complete: meta.complete };
+  return {
+    streams: meta.streams,
+    symbols: meta.symbols,
+    count: meta.count,
+    startedAt: meta.startedAt,
+    source: meta.source.kind,
+    complete: meta.complete,
+  };
 }
 
 /** A journal's summary: its header, and its message lines counted (streams seen are added). */

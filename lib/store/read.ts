@@ -37,7 +37,11 @@ export function checkMessage(value: unknown, where: string, file: string): Store
   }
   const localTimestamp = value.localTimestamp;
   if (localTimestamp !== undefined && localTimestamp !== null && typeof localTimestamp !== "number") {
-    throw new SampleFileError("INVALID_MESSAGE", `${where} of ${file} has localTimestamp ${JSON.stringify(localTimestamp)}: expected a number of ms.`, file);
+    throw new SampleFileError(
+      "INVALID_MESSAGE",
+      `${where} of ${file} has localTimestamp ${JSON.stringify(localTimestamp)}: expected a number of ms.`,
+      file,
+    );
   }
   return { localTimestamp: typeof localTimestamp === "number" ? localTimestamp : null, stream: value.stream, data: value.data };
 }
@@ -59,15 +63,31 @@ export function parseLine(text: string, number: number, file: string): LineRecor
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new SampleFileError("CORRUPT_LINE", `Line ${number} of ${file} is not valid JSON (${(error as Error).message}): ${excerpt(text, 120)}.`, file, { cause: error });
+    throw new SampleFileError(
+      "CORRUPT_LINE",
+      `Line ${number} of ${file} is not valid JSON (${(error as Error).message}): ${excerpt(text, 120)}.`,
+      file,
+      { cause: error },
+    );
   }
-  if (!isRecord(value)) throw new SampleFileError("CORRUPT_LINE", `Line ${number} of ${file} is not a JSON object: ${excerpt(text, 120)}.`, file);
+  if (!isRecord(value))
+    throw new SampleFileError("CORRUPT_LINE", `Line ${number} of ${file} is not a JSON object: ${excerpt(text, 120)}.`, file);
   if (number === 1 && value.format === SAMPLE_FORMAT) {
     checkVersion(value.formatVersion, file);
-    return { kind: "sample-header", meta: checkSampleMeta({ ...(isRecord(value.meta) ? value.meta : {}), format: SAMPLE_FORMAT, formatVersion: value.formatVersion }, file, "The header") };
+    return {
+      kind: "sample-header",
+      meta: checkSampleMeta(
+        { ...(isRecord(value.meta) ? value.meta : {}), format: SAMPLE_FORMAT, formatVersion: value.formatVersion },
+        file,
+        "The header",
+      ),
+    };
   }
   if (number === 1 && value.journal === "streamlab") {
-    const writer = isRecord(value.writer) && typeof value.writer.pid === "number" && typeof value.writer.host === "string" ? (value.writer as unknown as JournalWriterInfo) : null;
+    const writer =
+      isRecord(value.writer) && typeof value.writer.pid === "number" && typeof value.writer.host === "string"
+        ? (value.writer as unknown as JournalWriterInfo)
+        : null;
     return { kind: "journal-header", meta: checkJournalHeader(value.meta, file), writer };
   }
   if (isRecord(value.snapshot)) return { kind: "snapshot", snapshot: checkSnapshotLine(value, value.snapshot, file, `Line ${number}`) };
@@ -77,7 +97,11 @@ export function parseLine(text: string, number: number, file: string): LineRecor
 
 function checkVersion(version: unknown, file: string): void {
   if (typeof version !== "number" || !Number.isInteger(version) || version < 1 || version > SAMPLE_FORMAT_VERSION) {
-    throw new SampleFileError("UNSUPPORTED_VERSION", `Sample file ${file} has formatVersion ${JSON.stringify(version)}: this library reads up to ${SAMPLE_FORMAT_VERSION}.`, file);
+    throw new SampleFileError(
+      "UNSUPPORTED_VERSION",
+      `Sample file ${file} has formatVersion ${JSON.stringify(version)}: this library reads up to ${SAMPLE_FORMAT_VERSION}.`,
+      file,
+    );
   }
 }
 
@@ -101,7 +125,16 @@ interface LineFileContent {
 
 /** Reads a line file strictly: a cut-off last line of a journal is left out (`truncatedTail`); any other bad line throws. */
 function readLineFile(file: string, isJournal: boolean): LineFileContent {
-  const content: LineFileContent = { sampleHeader: null, journalHeader: null, builder: new SampleMetaBuilder(), messages: [], snapshots: [], events: [], openedUrls: [], truncatedTail: false };
+  const content: LineFileContent = {
+    sampleHeader: null,
+    journalHeader: null,
+    builder: new SampleMetaBuilder(),
+    messages: [],
+    snapshots: [],
+    events: [],
+    openedUrls: [],
+    truncatedTail: false,
+  };
   for (const line of readLines(file)) {
     if (line.text.trim() === "") continue;
     let record: LineRecord;
@@ -152,7 +185,11 @@ function loadLineSample(file: string): Sample {
   if (content.sampleHeader) {
     const header = content.sampleHeader;
     if (header.count !== messages.length) {
-      throw new SampleFileError("COUNT_MISMATCH", `Sample file ${file} says count ${header.count} but holds ${messages.length} messages.`, file);
+      throw new SampleFileError(
+        "COUNT_MISMATCH",
+        `Sample file ${file} says count ${header.count} but holds ${messages.length} messages.`,
+        file,
+      );
     }
     return { ...header, events: content.events, file, messages, snapshots };
   }
@@ -196,11 +233,16 @@ function loadJsonSample(file: string): Sample {
   if (!Array.isArray(value.messages)) throw new SampleFileError("INVALID_SAMPLE", `Sample file ${file} has no "messages" array.`, file);
   const messages = value.messages.map((item, i) => checkMessage(item, `Message ${i}`, file));
   if (value.count !== messages.length && Number.isInteger(value.count)) {
-    throw new SampleFileError("COUNT_MISMATCH", `Sample file ${file} says count ${String(value.count)} but holds ${messages.length} messages.`, file);
+    throw new SampleFileError(
+      "COUNT_MISMATCH",
+      `Sample file ${file} says count ${String(value.count)} but holds ${messages.length} messages.`,
+      file,
+    );
   }
   const { messages: _messages, snapshots: rawSnapshots, ...rest } = value;
   const meta = checkSampleMeta(rest, file, "The sample");
-  if (rawSnapshots !== undefined && !Array.isArray(rawSnapshots)) throw new SampleFileError("INVALID_SAMPLE", `Sample file ${file} has "snapshots" that is not a list.`, file);
+  if (rawSnapshots !== undefined && !Array.isArray(rawSnapshots))
+    throw new SampleFileError("INVALID_SAMPLE", `Sample file ${file} has "snapshots" that is not a list.`, file);
   const snapshots = ((rawSnapshots ?? []) as unknown[]).map((snapshot, i) => {
     if (!isRecord(snapshot)) throw new SampleFileError("INVALID_SAMPLE", `Snapshot ${i} of ${file} is not an object.`, file);
     const checked = checkSnapshotLine(snapshot, snapshot, file, `Snapshot ${i}`);

@@ -41,7 +41,8 @@ class MetaChecker {
 
   time(value: unknown, field: string): string | null {
     if (value === null || value === undefined) return null;
-    if (typeof value !== "string" || !Number.isFinite(Date.parse(value))) return this.fail(field, value, "an ISO time such as \"2026-01-01T00:00:00.000Z\", or null");
+    if (typeof value !== "string" || !Number.isFinite(Date.parse(value)))
+      return this.fail(field, value, 'an ISO time such as "2026-01-01T00:00:00.000Z", or null');
     return value;
   }
 
@@ -154,7 +155,12 @@ export function checkJournalHeader(value: unknown, file: string): JournalHeaderM
 }
 
 /** A snapshot line's `snapshot` checked (`where` names the line); `messageIndex` is added by the reader. */
-export function checkSnapshotLine(value: Record<string, unknown>, snapshot: Record<string, unknown>, file: string, where: string): Omit<StoredDepthSnapshot, "messageIndex"> {
+export function checkSnapshotLine(
+  value: Record<string, unknown>,
+  snapshot: Record<string, unknown>,
+  file: string,
+  where: string,
+): Omit<StoredDepthSnapshot, "messageIndex"> {
   const check = new MetaChecker(file, where);
   if (!isRecord(snapshot.response)) check.fail("snapshot.response", snapshot.response, "a depth snapshot object");
   return {

@@ -10,7 +10,15 @@ import { InvalidArgumentError } from "../errors";
 import { JOURNAL_SUFFIX } from "./journal";
 import { SampleMetaBuilder } from "./meta";
 import { checkMessage } from "./read";
-import { SAMPLE_FORMAT_VERSION, SAMPLE_SUFFIX, type CaptureEvent, type SampleMeta, type SampleSource, type StoredDepthSnapshot, type StoredMessage } from "./sample-format";
+import {
+  SAMPLE_FORMAT_VERSION,
+  SAMPLE_SUFFIX,
+  type CaptureEvent,
+  type SampleMeta,
+  type SampleSource,
+  type StoredDepthSnapshot,
+  type StoredMessage,
+} from "./sample-format";
 
 /** Default folder for new captures, relative to the project root. */
 export const DEFAULT_CAPTURE_DIR = path.join(__dirname, "..", "..", "data", "captures");
@@ -117,7 +125,11 @@ function linkWithoutClobber(tmp: string, file: string): void {
 }
 
 function sampleExists(file: string, cause?: unknown): InvalidArgumentError {
-  return new InvalidArgumentError("SAMPLE_EXISTS", `Sample ${file} already exists: choose another name; captured data is never overwritten.`, { cause });
+  return new InvalidArgumentError(
+    "SAMPLE_EXISTS",
+    `Sample ${file} already exists: choose another name; captured data is never overwritten.`,
+    { cause },
+  );
 }
 
 /** fsyncs a folder so a rename in it survives a crash; some file systems cannot, and the rename is still atomic. */
@@ -160,14 +172,23 @@ export function eventLine(event: CaptureEvent): string {
 /** Makes a file name from parts, keeping only letters, digits, `_` and `-`. */
 export function sampleFileName(symbols: readonly string[], streams: readonly string[], startedAt: Date): string {
   const types = [...new Set(streams.map((stream) => stream.slice(stream.indexOf("@") + 1).replace(/@/g, "-")))];
-  const stamp = startedAt.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  const stamp = startedAt
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z");
   const base = [...symbols.map((s) => s.toLowerCase()), ...types].join("-").replace(/[^A-Za-z0-9_-]/g, "");
   return `${base.slice(0, 80)}-${stamp}`;
 }
 
 /** The files a sample name may stand for in a folder: format 2 and 1 samples, the journal, and the first rotated part. */
 export function filesOfName(dir: string, name: string): string[] {
-  return [`${name}${SAMPLE_SUFFIX}`, `${name}.json`, `${name}${JOURNAL_SUFFIX}`, `${name}-0001${SAMPLE_SUFFIX}`, `${name}-0001${JOURNAL_SUFFIX}`].map((file) => path.join(dir, file));
+  return [
+    `${name}${SAMPLE_SUFFIX}`,
+    `${name}.json`,
+    `${name}${JOURNAL_SUFFIX}`,
+    `${name}-0001${SAMPLE_SUFFIX}`,
+    `${name}-0001${JOURNAL_SUFFIX}`,
+  ].map((file) => path.join(dir, file));
 }
 
 /** `base`, or `base-2`, `base-3`, … : the first name with no sample, journal or rotated part in `dir`. */
@@ -183,7 +204,10 @@ export function resolveInside(dir: string, name: string): string {
   const root = path.resolve(dir);
   const target = path.resolve(root, name);
   if (path.dirname(target) !== root || name.includes("/") || name.includes("\\") || name.startsWith(".")) {
-    throw new InvalidArgumentError("UNSAFE_FILE_NAME", `Unsafe sample name ${JSON.stringify(name)}: expected a plain file name inside ${dir}.`);
+    throw new InvalidArgumentError(
+      "UNSAFE_FILE_NAME",
+      `Unsafe sample name ${JSON.stringify(name)}: expected a plain file name inside ${dir}.`,
+    );
   }
   return target;
 }
@@ -212,7 +236,10 @@ export function saveSample(messages: readonly StoredMessage[], options: SaveSamp
   const builder = new SampleMetaBuilder();
   for (const message of messages) builder.addMessage(message.stream, message.data, message.localTimestamp);
   const events = options.events ?? [];
-  const meta = builder.build({ source: options.source ?? { kind: "recording" }, startedAt: options.startedAt ?? null, endedAt: options.endedAt ?? null, events }, true);
+  const meta = builder.build(
+    { source: options.source ?? { kind: "recording" }, startedAt: options.startedAt ?? null, endedAt: options.endedAt ?? null, events },
+    true,
+  );
   const name = (options.name ?? sampleFileName(meta.symbols, meta.streams, new Date())).replace(/\.jsonl?$/, "");
   const file = resolveInside(dir, `${name}${SAMPLE_SUFFIX}`);
   fs.mkdirSync(dir, { recursive: true });
@@ -222,7 +249,12 @@ export function saveSample(messages: readonly StoredMessage[], options: SaveSamp
 }
 
 /** A format-2 sample's lines: header, then messages with each snapshot before the message at its `messageIndex`, then events. */
-function* sampleLines(meta: SampleMeta, messages: readonly StoredMessage[], snapshots: readonly StoredDepthSnapshot[], events: readonly CaptureEvent[]): Generator<string> {
+function* sampleLines(
+  meta: SampleMeta,
+  messages: readonly StoredMessage[],
+  snapshots: readonly StoredDepthSnapshot[],
+  events: readonly CaptureEvent[],
+): Generator<string> {
   yield sampleHeaderLine(meta) + "\n";
   let next = 0;
   for (let i = 0; i <= messages.length; i++) {

@@ -14,7 +14,9 @@ function recoverOne(journal: string, force: boolean, inFolder: boolean, { out, e
     const result = recoverJournalDetailed(journal, { force });
     out.write(`${result.file}\n`);
     if (result.keptJournal) {
-      err.write(`warning: ${result.skippedLines} unreadable line(s) of ${journal} were left out of ${path.basename(result.file)} (quoted in its events); the journal is kept as ${result.keptJournal}\n`);
+      err.write(
+        `warning: ${result.skippedLines} unreadable line(s) of ${journal} were left out of ${path.basename(result.file)} (quoted in its events); the journal is kept as ${result.keptJournal}\n`,
+      );
     }
     return 0;
   } catch (error) {
