@@ -22,8 +22,12 @@ export interface StreamConnectionHandlers {
   onPong?(localTimestamp: number): void;
   /** The connection closed without `close()` having been called. */
   onUnexpectedClose?(code: number, reason: string): void;
-  /** A socket error after opening (the close that follows is reported too). */
-  onError?(error: Error): void;
+  /**
+   * A socket error after opening, with the close code it calls for (1009 for a frame over
+   * `maxPayloadBytes`, 1007 for invalid UTF-8, 1002 for other protocol errors, 1006 for network
+   * errors). The close that follows is reported too, unless the handler closes the connection.
+   */
+  onError?(error: Error, closeCode: number): void;
 }
 
 /** Options of `StreamConnection.open`. */
@@ -87,7 +91,7 @@ export class StreamConnection {
       });
     });
     socket.on("error", (error) => {
-      if (!this.closing) handlers.onError?.(error);
+      if (!this.closing) handlers.onError?.(error, closeCodeOf(error));
     });
   }
 
@@ -224,6 +228,14 @@ export class StreamConnection {
     }
     return this.closedPromise;
   }
+}
+
+/** The close code a ws error calls for. */
+function closeCodeOf(error: Error): number {
+  const code = (error as NodeJS.ErrnoException).code ?? "";
+  if (code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH") return 1009;
+  if (code === "WS_ERR_INVALID_UTF8") return 1007;
+  return code.startsWith("WS_ERR_") ? 1002 : 1006;
 }
 
 function describeSocketError(error: Error): string {

@@ -140,7 +140,7 @@ export class StreamLink {
           onFrame: (text, at, isBinary) => this.receive(conn, text, at, isBinary),
           onPong: (at) => conn.watchdog.pong(at),
           onUnexpectedClose: (code, reason) => this.closed(conn, code, reason),
-          onError: (error) => this.host.event("error", { url, detail: `Connection #${seq}: ${error.message}` }),
+          onError: (error, closeCode) => this.socketError(conn, error, closeCode),
         },
         { connectTimeoutMs: this.host.settings.connectTimeoutMs, maxPayloadBytes: this.host.settings.maxPayloadBytes },
       );
@@ -355,13 +355,21 @@ export class StreamLink {
     void (dead ? connection.terminate() : connection.close());
   }
 
+  /** A socket error (a frame too large, invalid UTF-8, a network error): the connection is given up at once. */
+  private socketError(conn: Conn, error: Error, closeCode: number): void {
+    this.host.event("error", { url: conn.url, detail: `Connection #${conn.seq}: ${error.message}` });
+    if (conn.retired || this.stopped) return;
+    this.closed(conn, closeCode, error.message, "given up after a socket error");
+    if (conn.connection) void conn.connection.terminate();
+  }
+
   /** A connection closed without our asking. */
-  private closed(conn: Conn, code: number, reason: string): void {
+  private closed(conn: Conn, code: number, reason: string, how = "closed by the server"): void {
     if (conn.retired || this.stopped) return;
     conn.retired = true;
     this.host.event("close", {
       url: conn.url,
-      detail: `Connection #${conn.seq} closed by the server (code ${code}${reason ? `, "${reason}"` : ""}); messages sent meanwhile are lost and show as gaps.`,
+      detail: `Connection #${conn.seq} ${how} (code ${code}${reason ? `, "${reason}"` : ""}); messages sent meanwhile are lost and show as gaps.`,
     });
     const failure = new ConnectionError(
       "CONNECTION_LOST",
@@ -487,5 +495,10 @@ export class StreamLink {
 
 function describeLiveness(verdict: Exclude<Liveness, { kind: "alive" }>): string {
   if (verdict.kind === "half-open") return `answered no ping for ${Math.round(verdict.unansweredPingMs)} ms (half-open)`;
-  return `sent no data for ${Math.round(verdict.silentMs)} ms (its streams allow ${Math.round(verdict.allowedMs)} ms) ${verdict.pongsAnswered ? "while it still answers pings (a stall)" : "and answers no pings (half-open)"}`;
+  const pongs = {
+    answered: "while it still answers pings (a stall)",
+    unanswered: "and answers no pings (half-open)",
+    "not asked": "(not pinged since)",
+  }[verdict.pongs];
+  return `sent no data for ${Math.round(verdict.silentMs)} ms (its streams allow ${Math.round(verdict.allowedMs)} ms) ${pongs}`;
 }

@@ -86,7 +86,7 @@ export interface CaptureOptions {
   stallTimeoutMs?: number;
   /** The longest silence any non-sparse stream is allowed. Default 120 000 ms. */
   maxStallTimeoutMs?: number;
-  /** How often to ping each connection. Default 3000 ms. */
+  /** How often to ping each connection (one ping counts as one of Binance's 10 incoming messages per second). Default 1000 ms. */
   pingIntervalMs?: number;
   /** How long a pong may take before the connection counts as half-open. Default 3000 ms. */
   pongTimeoutMs?: number;
@@ -224,7 +224,7 @@ export function resolveCaptureSettings(options: CaptureOptions): CaptureSettings
     idleTimeoutMs: options.idleTimeoutMs ?? null,
     stallTimeoutMs: options.stallTimeoutMs ?? 2000,
     maxStallTimeoutMs: options.maxStallTimeoutMs ?? 120_000,
-    pingIntervalMs: options.pingIntervalMs ?? 3000,
+    pingIntervalMs: options.pingIntervalMs ?? 1000,
     pongTimeoutMs: options.pongTimeoutMs ?? 3000,
     connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
     maxReconnects: options.maxReconnects ?? 10,

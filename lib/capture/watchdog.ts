@@ -65,7 +65,12 @@ export class StreamRate {
 /** What the watchdog says about a connection. */
 export type Liveness =
   | { readonly kind: "alive" }
-  | { readonly kind: "stalled"; readonly silentMs: number; readonly allowedMs: number; readonly pongsAnswered: boolean }
+  | {
+      readonly kind: "stalled";
+      readonly silentMs: number;
+      readonly allowedMs: number;
+      readonly pongs: "answered" | "unanswered" | "not asked";
+    }
   | { readonly kind: "half-open"; readonly unansweredPingMs: number };
 
 /**
@@ -118,9 +123,10 @@ export class ConnectionWatchdog {
     this.unansweredSince = null;
   }
 
-  /** Whether pongs have come back since the last frame (the socket is alive, the data stopped). */
-  get pongsSinceLastFrame(): boolean {
-    return this.lastPongAt !== null && this.lastPongAt >= this.lastFrameAt;
+  /** Whether pings sent since the last frame were answered (the socket is alive, the data stopped). */
+  get pongsSinceLastFrame(): "answered" | "unanswered" | "not asked" {
+    if (this.lastPongAt !== null && this.lastPongAt >= this.lastFrameAt) return "answered";
+    return this.lastPingAt !== null && this.lastPingAt >= this.lastFrameAt ? "unanswered" : "not asked";
   }
 
   /** The verdict at `now` for a connection carrying `rates` (streams still wanted). */
@@ -132,7 +138,7 @@ export class ConnectionWatchdog {
     for (const rate of rates) allowedMs = Math.min(allowedMs, rate.silenceAllowedMs(this.settings));
     allowedMs *= slack;
     const silentMs = now - this.lastFrameAt;
-    if (silentMs > allowedMs) return { kind: "stalled", silentMs, allowedMs, pongsAnswered: this.pongsSinceLastFrame };
+    if (silentMs > allowedMs) return { kind: "stalled", silentMs, allowedMs, pongs: this.pongsSinceLastFrame };
     return { kind: "alive" };
   }
 }
