@@ -441,6 +441,21 @@ export class StreamLink {
         this.buffer = [];
         for (const stream of this.streams.values()) stream.cancelReplacement();
         this.retire(candidate, verdict.kind === "half-open");
+        const quiet =
+          verdict.kind === "stalled" &&
+          verdict.pongs === "answered" &&
+          this.primary?.connection?.isOpen === true &&
+          this.primary.watchdog.pongsSinceLastFrame === "answered";
+        if (quiet) {
+          // Both connections answer pings and neither delivers: the market is quiet, nothing is broken.
+          this.primaryDead = false;
+          this.slack = Math.min(this.slack * 2, 64);
+          this.host.event("stall", {
+            url: candidate.url,
+            detail: `Replacement connection #${candidate.seq} is as silent as #${this.primary?.seq}, and both answer pings: the streams are only quiet; keeping #${this.primary?.seq}, the silence allowed is now ×${this.slack}.`,
+          });
+          return;
+        }
         this.host.event("stall", {
           url: candidate.url,
           detail: `Replacement connection #${candidate.seq} ${verdict.kind === "alive" ? "did not catch up in time" : describeLiveness(verdict)}; trying another.`,
