@@ -58,6 +58,10 @@ export interface FaultConnection {
   readonly frames: string[];
   readonly sentAt: number[];
   sent: number;
+  /** When each incoming message (control request or ping) arrived (performance.now ms). */
+  readonly incoming: number[];
+  /** Control requests received, as text. */
+  readonly requests: string[];
   /** Data frames sent damaged (their original text): messages the client cannot have. */
   readonly damaged: string[];
   /** Faults applied, with the number of frames sent before each. */
@@ -277,6 +281,8 @@ export async function startFaultServer(options: FaultServerOptions): Promise<Fau
         frames: [],
         sentAt: [],
         sent: 0,
+        incoming: [],
+        requests: [],
         damaged: [],
         faults: [],
       };
@@ -299,7 +305,11 @@ export async function startFaultServer(options: FaultServerOptions): Promise<Fau
       };
       peer.subscribe(spec.streams);
       peers.add(peer);
+      ws.on("ping", () => log.incoming.push(performance.now()));
+      ws.on("pong", () => log.incoming.push(performance.now()));
       ws.on("message", (data: RawData) => {
+        log.incoming.push(performance.now());
+        log.requests.push(data.toString());
         if (!peer.flowing && peer.log.faults.some((f) => f.fault === "half-open")) return;
         ws.send(answerControlMessage(data.toString(), peer));
       });

@@ -21,7 +21,11 @@ export interface ExpectedRate {
   readonly pattern: PushPattern;
   /** `fixed`: the push interval; `activity`: the shortest interval between pushes, `null` for real time; `sparse`: `null`. */
   readonly intervalMs: number | null;
-  /** `activity`: the interval between pushes on a liquid symbol (BTCUSDT), before anything is measured (the row's for a real-time suffix); else `null`. */
+  /**
+   * `activity`: the interval to expect before anything is measured: short for the book streams,
+   * which push many times a second on any listed symbol; longer for trades, which come in bursts
+   * and pause for seconds on quiet symbols. Else `null`.
+   */
   readonly busyIntervalMs: number | null;
 }
 
@@ -36,8 +40,8 @@ export interface StreamRateRow {
 
 /** The expected rate of each stream family, by its type. */
 export const STREAM_RATES: Readonly<Record<string, StreamRateRow>> = {
-  trade: { pattern: "activity", intervalMs: null, busyIntervalMs: 50 },
-  aggTrade: { pattern: "activity", intervalMs: 100, busyIntervalMs: 100 },
+  trade: { pattern: "activity", intervalMs: null, busyIntervalMs: 500 },
+  aggTrade: { pattern: "activity", intervalMs: 100, busyIntervalMs: 500 },
   depth: { pattern: "activity", intervalMs: 250, busyIntervalMs: 50, bySuffix: { "@100ms": 100, "@500ms": 500, "@0ms": null } },
   bookTicker: { pattern: "activity", intervalMs: null, busyIntervalMs: 20 },
   kline: { pattern: "activity", intervalMs: 250, busyIntervalMs: 250 },
@@ -64,5 +68,5 @@ export function expectedRateOf(family: Pick<StreamFamily, "type" | "intervalMs" 
   const intervalMs = bySuffix === undefined ? row.intervalMs : bySuffix;
   if (row.pattern === "fixed") return { pattern: "fixed", intervalMs, busyIntervalMs: null };
   if (row.pattern === "sparse") return { pattern: "sparse", intervalMs: null, busyIntervalMs: null };
-  return { pattern: "activity", intervalMs, busyIntervalMs: intervalMs ?? row.busyIntervalMs };
+  return { pattern: "activity", intervalMs, busyIntervalMs: Math.max(intervalMs ?? 0, row.busyIntervalMs ?? 0) || null };
 }

@@ -82,8 +82,9 @@ export class StreamLink {
   private retryTimer: NodeJS.Timeout | null = null;
   private nextSeq = 1;
   private firstOpenedAt: number | null = null;
-  /** Multiplies the allowed silence after a false alarm (the streams were only quiet). */
+  /** Multiplies the allowed silence after a false alarm (the streams were only quiet); halves back every minute of steady data. */
   private slack = 1;
+  private slackChangedAt = 0;
   private stopped = false;
   /** Counters for the progress line. */
   reconnects = 0;
@@ -334,6 +335,7 @@ export class StreamLink {
   private falseAlarm(): void {
     this.primaryDead = false;
     this.slack = Math.min(this.slack * 2, 64);
+    this.slackChangedAt = nowMs();
     const candidate = this.candidate;
     if (candidate && this.candidateReason === "stall") {
       this.candidate = null;
@@ -418,6 +420,15 @@ export class StreamLink {
     }
     this.checkSilentStreams(now);
     const primary = this.primary;
+    if (
+      this.slack > 1 &&
+      primary &&
+      now - this.slackChangedAt > 60_000 &&
+      now - primary.watchdog.lastFrameTime < this.host.settings.stallTimeoutMs
+    ) {
+      this.slack /= 2;
+      this.slackChangedAt = now;
+    }
     if (primary?.connection && !this.primaryDead) {
       const verdict = primary.watchdog.check(
         now,
@@ -442,14 +453,17 @@ export class StreamLink {
         for (const stream of this.streams.values()) stream.cancelReplacement();
         this.retire(candidate, verdict.kind === "half-open");
         const quiet =
-          verdict.kind === "stalled" &&
-          verdict.pongs === "answered" &&
+          candidate.delivered === 0 &&
+          verdict.kind !== "half-open" &&
+          candidate.watchdog.pongsSinceLastFrame === "answered" &&
           this.primary?.connection?.isOpen === true &&
           this.primary.watchdog.pongsSinceLastFrame === "answered";
         if (quiet) {
           // Both connections answer pings and neither delivers: the market is quiet, nothing is broken.
           this.primaryDead = false;
           this.slack = Math.min(this.slack * 2, 64);
+          this.slackChangedAt = now;
+          this.primary?.watchdog.restart(now);
           this.host.event("stall", {
             url: candidate.url,
             detail: `Replacement connection #${candidate.seq} is as silent as #${this.primary?.seq}, and both answer pings: the streams are only quiet; keeping #${this.primary?.seq}, the silence allowed is now ×${this.slack}.`,

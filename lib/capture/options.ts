@@ -114,9 +114,10 @@ export interface CaptureOptions {
   sourceKind?: SampleSource["kind"];
   /** Largest frame accepted (a larger one closes the connection, which is replaced). Default 16 MiB. */
   maxPayloadBytes?: number;
-  /** Streams per connection and URL length (Binance's limits; tests shrink them). */
+  /** Streams per connection, URL length and streams per SUBSCRIBE (Binance's limits and ours; tests shrink them). */
   maxStreamsPerConnection?: number;
   maxUrlLength?: number;
+  maxStreamsPerSubscribe?: number;
   /** How often the watchdog looks at each connection. Default 250 ms. */
   watchdogTickMs?: number;
 }
@@ -203,6 +204,7 @@ export function resolveCaptureSettings(options: CaptureOptions): CaptureSettings
   checkWhole(options.maxPayloadBytes, "maxPayloadBytes", 1024);
   checkWhole(options.maxStreamsPerConnection, "maxStreamsPerConnection", 1);
   checkWhole(options.maxUrlLength, "maxUrlLength", 1);
+  checkWhole(options.maxStreamsPerSubscribe, "maxStreamsPerSubscribe", 1);
   const perSecond = options.subscribeMessagesPerSecond;
   if (perSecond !== undefined && !(perSecond > 0 && perSecond < MAX_INCOMING_MESSAGES_PER_SECOND)) {
     throw new InvalidArgumentError(

@@ -126,6 +126,7 @@ class CaptureSession implements LinkHost {
     this.links = planConnections(wsBaseUrl, streams, {
       maxStreamsPerConnection: options.maxStreamsPerConnection,
       maxUrlLength: options.maxUrlLength,
+      maxStreamsPerSubscribe: options.maxStreamsPerSubscribe,
     }).map((plan) => new StreamLink(plan, this));
     if (options.recoverJournals ?? true) {
       for (const outcome of recoverOrphanJournals(outDir)) if (outcome.result) this.recovered.push(outcome.result.file);
