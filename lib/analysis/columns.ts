@@ -12,29 +12,11 @@
  * `NaN` where the recording has none. Ids are kept in `Float64Array`s (exact up to 2^53).
  */
 import { DecodeError, InvalidArgumentError, excerpt } from "../errors";
+import { decodeDepthUpdate, decoderFor, type AggTrade, type BookTicker, type DepthUpdate, type MiniTicker, type Ticker, type Trade } from "../binance/decode";
 import {
-  decodeDepthUpdate,
-  decoderFor,
-  type AggTrade,
-  type BookTicker,
-  type DepthUpdate,
-  type MiniTicker,
-  type Ticker,
-  type Trade,
-} from "../binance/decode";
-import {
-  AGG_TRADE_SCHEMA,
-  BOOK_TICKER_SCHEMA,
-  DEPTH_UPDATE_SCHEMA,
-  MINI_TICKER_SCHEMA,
-  TICKER_SCHEMA,
-  TRADE_SCHEMA,
+  AGG_TRADE_SCHEMA, BOOK_TICKER_SCHEMA, DEPTH_UPDATE_SCHEMA, MINI_TICKER_SCHEMA, TICKER_SCHEMA, TRADE_SCHEMA,
   columnarFields,
-  type EventSchema,
-  type FieldSchema,
-  type Level,
-  type RecordOf,
-  type TypedColumnsOf,
+  type EventSchema, type FieldSchema, type Level, type RecordOf, type TypedColumnsOf,
 } from "../binance/schema";
 
 /** The least a message needs to be turned into columns: a `StoredMessage` fits. */
@@ -250,10 +232,7 @@ export const depthColumns: ColumnsBuilder<DepthUpdate, DepthColumns> = columnsFo
 export const bookTickerColumns: ColumnsBuilder<BookTicker, BookTickerColumns> = columnsFor(BOOK_TICKER_SCHEMA);
 
 /** Decodes `depthUpdate` messages (or passes decoded `DepthUpdate` records through), in order. */
-export function decodeDepthMessages(messages: readonly MessageLike[] | readonly DepthUpdate[]): {
-  updates: DepthUpdate[];
-  streams: string[];
-} {
+export function decodeDepthMessages(messages: readonly MessageLike[] | readonly DepthUpdate[]): { updates: DepthUpdate[]; streams: string[] } {
   const collected = collectRecords<DepthUpdate>(messages, "depthUpdate", "depth", decodeDepthUpdate);
   return { updates: collected.records, streams: collected.streams };
 }

@@ -15,14 +15,7 @@ import { InvalidArgumentError } from "../errors";
 import { decodeLevels, type DepthUpdate, type Level } from "../binance/decode";
 import type { RawDepthSnapshot } from "../binance/raw";
 import { findSequenceGaps, type SequenceGap } from "../binance/sequence";
-import {
-  type BookSyncStep,
-  continuesChain,
-  isAlreadyApplied,
-  removesLevel,
-  syncStepAfterSnapshot,
-  syncStepInChain,
-} from "../binance/book-sync";
+import { type BookSyncStep, continuesChain, isAlreadyApplied, removesLevel, syncStepAfterSnapshot, syncStepInChain } from "../binance/book-sync";
 import { isDiffDepthStream } from "../binance/stream-names";
 import type { StoredDepthSnapshot } from "../store/sample-format";
 import { decodeBookTicker } from "../binance/decode";
@@ -228,10 +221,7 @@ export class LocalBook {
     const response = isStoredSnapshot(snapshot) ? snapshot.response : snapshot;
     if (isStoredSnapshot(snapshot)) this.checkSymbol(snapshot.symbol.toUpperCase(), "snapshot");
     if (typeof response !== "object" || response === null || !Number.isSafeInteger(response.lastUpdateId)) {
-      throw new InvalidArgumentError(
-        "INVALID_SNAPSHOT",
-        `Invalid depth snapshot: expected {"lastUpdateId": <integer>, "bids": [...], "asks": [...]}, got ${JSON.stringify(response)?.slice(0, 120)}.`,
-      );
+      throw new InvalidArgumentError("INVALID_SNAPSHOT", `Invalid depth snapshot: expected {"lastUpdateId": <integer>, "bids": [...], "asks": [...]}, got ${JSON.stringify(response)?.slice(0, 120)}.`);
     }
     const bids = decodeLevels(response.bids, "bids");
     const asks = decodeLevels(response.asks, "asks");
@@ -353,10 +343,7 @@ interface DepthSource {
   readonly snapshots?: readonly StoredDepthSnapshot[];
 }
 
-function chooseDepthMessages(
-  source: DepthSource,
-  options: BookRebuildOptions,
-): { symbol: string; stream: string; messages: MessageLike[] } {
+function chooseDepthMessages(source: DepthSource, options: BookRebuildOptions): { symbol: string; stream: string; messages: MessageLike[] } {
   const bySymbol = new Map<string, Map<string, MessageLike[]>>();
   for (const message of source.messages) {
     const data = message.data as { e?: unknown; s?: unknown } | null;
@@ -377,16 +364,10 @@ function chooseDepthMessages(
   if (options.symbol !== undefined) {
     symbol = options.symbol.toUpperCase();
     if (!bySymbol.has(symbol)) {
-      throw new InvalidArgumentError(
-        "UNKNOWN_SYMBOL",
-        `No depth messages for ${JSON.stringify(options.symbol)}: the messages hold ${[...bySymbol.keys()].join(", ")}.`,
-      );
+      throw new InvalidArgumentError("UNKNOWN_SYMBOL", `No depth messages for ${JSON.stringify(options.symbol)}: the messages hold ${[...bySymbol.keys()].join(", ")}.`);
     }
   } else if (bySymbol.size > 1) {
-    throw new InvalidArgumentError(
-      "SYMBOL_REQUIRED",
-      `The messages hold depth for ${[...bySymbol.keys()].join(", ")}: pass { symbol } to pick one.`,
-    );
+    throw new InvalidArgumentError("SYMBOL_REQUIRED", `The messages hold depth for ${[...bySymbol.keys()].join(", ")}: pass { symbol } to pick one.`);
   } else {
     symbol = [...bySymbol.keys()][0];
   }
@@ -395,16 +376,10 @@ function chooseDepthMessages(
   if (options.stream !== undefined) {
     stream = options.stream;
     if (!streams.has(stream)) {
-      throw new InvalidArgumentError(
-        "UNKNOWN_STREAM",
-        `No depth messages on stream ${JSON.stringify(stream)} for ${symbol}: found ${[...streams.keys()].join(", ")}.`,
-      );
+      throw new InvalidArgumentError("UNKNOWN_STREAM", `No depth messages on stream ${JSON.stringify(stream)} for ${symbol}: found ${[...streams.keys()].join(", ")}.`);
     }
   } else if (streams.size > 1) {
-    throw new InvalidArgumentError(
-      "STREAM_REQUIRED",
-      `${symbol} has depth on ${[...streams.keys()].join(", ")}: pass { stream } to pick one (their update chains differ).`,
-    );
+    throw new InvalidArgumentError("STREAM_REQUIRED", `${symbol} has depth on ${[...streams.keys()].join(", ")}: pass { stream } to pick one (their update chains differ).`);
   } else {
     stream = [...streams.keys()][0];
   }
@@ -541,8 +516,7 @@ export function compareBookWithBookTicker(source: DepthSource, options: BookRebu
       matchCount++;
     } else {
       mismatchCount++;
-      if (mismatches.length < 20)
-        mismatches.push({ updateId: ticker.updateId, eventTime: ticker.eventTime, bookTicker: expected, rebuilt });
+      if (mismatches.length < 20) mismatches.push({ updateId: ticker.updateId, eventTime: ticker.eventTime, bookTicker: expected, rebuilt });
     }
   }
   return { symbol: rebuild.symbol, bookTickerCount, comparedCount, matchCount, mismatchCount, mismatches, rebuild };

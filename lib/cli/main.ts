@@ -17,15 +17,7 @@ import { replayCommand } from "./commands/replay";
 import { startCommand } from "./commands/start";
 
 /** Every subcommand, in the order `streamlab --help` shows them. */
-export const COMMANDS: readonly Command[] = [
-  captureCommand,
-  replayCommand,
-  inspectCommand,
-  recoverCommand,
-  listCommand,
-  startCommand,
-  labCommand,
-];
+export const COMMANDS: readonly Command[] = [captureCommand, replayCommand, inspectCommand, recoverCommand, listCommand, startCommand, labCommand];
 
 /** The text `streamlab --help` prints. */
 export function usageText(commands: readonly Command[] = COMMANDS): string {
@@ -60,11 +52,7 @@ export async function dispatch(commands: readonly Command[], argv: readonly stri
     return 0;
   }
   try {
-    if (name === undefined)
-      throw new UsageError(
-        "MISSING_ARGUMENT",
-        `Missing command: expected ${commandList(commands)}. Run "streamlab --help" for the options.`,
-      );
+    if (name === undefined) throw new UsageError("MISSING_ARGUMENT", `Missing command: expected ${commandList(commands)}. Run "streamlab --help" for the options.`);
     const command = commands.find((candidate) => candidate.name === name);
     if (!command) throw new UsageError("UNKNOWN_COMMAND", `Unknown command ${JSON.stringify(name)}: expected ${commandList(commands)}.`);
     const args = parseCommandArgs(rest, command.options);
@@ -84,10 +72,6 @@ export async function dispatch(commands: readonly Command[], argv: readonly stri
  * Runs the CLI with `argv` (without node and script) and resolves with the exit status.
  * @example await main(["inspect", "data/bundled/btcusdt-trade.json"])
  */
-export function main(
-  argv: readonly string[],
-  out: NodeJS.WritableStream = process.stdout,
-  err: NodeJS.WritableStream = process.stderr,
-): Promise<number> {
+export function main(argv: readonly string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
   return dispatch(COMMANDS, argv, { out, err });
 }
