@@ -19,45 +19,96 @@ import * as zlib from "zlib";
 import { DecodeError, SampleFileError, excerpt } from "../errors";
 import { columnarFields, decodedFields, type EventSchema, type FieldKind } from "../binance/schema";
 
-/** The bytes of a line-oriented file, for the column builders' fast path (`tradeColumns(readStoredLines(f))`). */
+/**
+ * A line-oriented file for the column builders' fast path (`tradeColumns(readStoredLines(f))`):
+ * its bytes in chunks that end at line ends, read as they are scanned (a large file is never
+ * held whole in memory).
+ */
 export interface StoredLines {
   readonly kind: "storedLines";
-  /** Where the bytes came from, for error messages. */
+  /** Where the bytes come from, for error messages. */
   readonly file: string;
-  readonly bytes: Uint8Array;
+  /** Total size in bytes (to size the columns). */
+  readonly byteLength: number;
+  /** The bytes, in order, each chunk ending at a line end (or the end of the file); a chunk is valid until the next is read. */
+  chunks(): Iterable<Uint8Array>;
 }
 
 /** True for a `StoredLines` value. */
 export function isStoredLines(value: unknown): value is StoredLines {
-  return typeof value === "object" && value !== null && (value as { kind?: unknown }).kind === "storedLines" && (value as StoredLines).bytes instanceof Uint8Array;
+  return typeof value === "object" && value !== null && (value as { kind?: unknown }).kind === "storedLines" && typeof (value as StoredLines).chunks === "function";
+}
+
+const CHUNK_BYTES = 8 << 20;
+
+/** The bytes of an open file in chunks ending at line ends; a line longer than a chunk grows it. */
+function* fileChunks(file: string): Generator<Uint8Array> {
+  const fd = fs.openSync(file, "r");
+  try {
+    let buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+    let kept = 0;
+    for (;;) {
+      if (kept === buffer.length) {
+        const bigger = Buffer.allocUnsafe(buffer.length * 2);
+        buffer.copy(bigger, 0, 0, kept);
+        buffer = bigger;
+      }
+      const read = fs.readSync(fd, buffer, kept, buffer.length - kept, null);
+      const filled = kept + read;
+      if (read === 0) {
+        if (filled > 0) yield buffer.subarray(0, filled);
+        return;
+      }
+      const lastNewline = buffer.lastIndexOf(0x0a, filled - 1);
+      if (lastNewline < 0) {
+        kept = filled;
+        continue;
+      }
+      yield buffer.subarray(0, lastNewline + 1);
+      kept = filled - lastNewline - 1;
+      buffer.copy(buffer, 0, lastNewline + 1, filled);
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /**
- * Reads a sample file, journal or JSONL recording (gunzipped when it ends in `.gz`) for the fast
- * path of the column builders.
+ * A sample file, journal or JSONL recording for the fast path of the column builders: read in
+ * chunks as it is scanned (a `.gz` recording is gunzipped at once).
  * @example const trades = tradeColumns(readStoredLines("data/captures/btcusdt-trade.jsonl"));
  */
 export function readStoredLines(file: string): StoredLines {
   if (!fs.existsSync(file)) throw new SampleFileError("FILE_NOT_FOUND", `Sample file ${file} does not exist.`, file);
-  let bytes: Uint8Array = fs.readFileSync(file);
-  if (file.endsWith(".gz")) {
-    try {
-      bytes = zlib.gunzipSync(bytes);
-    } catch (error) {
-      throw new SampleFileError("CORRUPT_GZIP", `Recording ${file} is not a complete gzip file (${(error as Error).message}).`, file, { cause: error });
-    }
+  if (!file.endsWith(".gz")) return { kind: "storedLines", file, byteLength: fs.statSync(file).size, chunks: () => fileChunks(file) };
+  let bytes: Uint8Array;
+  try {
+    bytes = zlib.gunzipSync(fs.readFileSync(file));
+  } catch (error) {
+    throw new SampleFileError("CORRUPT_GZIP", `Recording ${file} is not a complete gzip file (${(error as Error).message}).`, file, { cause: error });
   }
-  return { kind: "storedLines", file, bytes };
+  return storedLinesOf(bytes, file);
 }
 
 /** Text or bytes already in memory as `StoredLines`. */
 export function storedLinesOf(text: string | Uint8Array, file = "(text)"): StoredLines {
-  return { kind: "storedLines", file, bytes: typeof text === "string" ? Buffer.from(text, "utf8") : text };
+  const bytes = typeof text === "string" ? Buffer.from(text, "utf8") : text;
+  return { kind: "storedLines", file, byteLength: bytes.length, chunks: () => [bytes] };
+}
+
+function bufferOf(b: Uint8Array, start: number, end: number): Buffer {
+  return Buffer.from(b.buffer, b.byteOffset + start, end - start);
+}
+
+/** The whole text (the slow path's input). */
+function wholeText(lines: StoredLines): string {
+  const copies: Buffer[] = [];
+  for (const chunk of lines.chunks()) copies.push(Buffer.from(chunk)); // a chunk is reused once the next is read
+  return Buffer.concat(copies).toString("utf8");
 }
 
 /** True when the bytes hold one message per line (not a seed JSON array or a pretty-printed file). */
-export function isLineOriented(lines: StoredLines): boolean {
-  const b = lines.bytes;
+function isLineOriented(b: Uint8Array): boolean {
   let i = 0;
   while (i < b.length && (b[i] === 0x20 || b[i] === 0x0a || b[i] === 0x0d || b[i] === 0x09)) i++;
   return i < b.length && b[i] === 0x7b && b[i + 1] === 0x22; // `{"`
@@ -88,8 +139,17 @@ interface Slot {
   readonly columnar: boolean;
 }
 
+/** How a slot is read: the event type, a decimal string, an integer, a flag, a string. */
+const EVENT = 0;
+const DECIMAL = 1;
+const INTEGER = 2;
+const FLAG = 3;
+const TEXT = 4;
+
 interface Plan {
   readonly slots: readonly Slot[];
+  /** Per slot: EVENT, DECIMAL, INTEGER, FLAG or TEXT. */
+  readonly codes: Int8Array;
   /** Slot per one-byte key, -1 for keys the schema does not read. */
   readonly byKey: Int16Array;
   readonly eventSlot: number;
@@ -113,26 +173,33 @@ function planFor(schema: EventSchema): Plan | null {
     slots.push({ name: field.name, kind: field.kind, columnar: field.path !== "e" && columnar.has(field.name) });
   }
   if (eventSlot < 0) return null;
-  return { slots, byKey, eventSlot, eventType: Buffer.from(schema.eventType, "latin1") };
+  const codes = Int8Array.from(slots, (slot, s) =>
+    s === eventSlot ? EVENT : slot.kind === "decimal" ? DECIMAL : slot.kind === "boolean" ? FLAG : slot.kind === "enum" || slot.kind === "text" ? TEXT : INTEGER,
+  );
+  return { slots, codes, byKey, eventSlot, eventType: Buffer.from(schema.eventType, "latin1") };
 }
 
 /** Strings seen before are returned as the same string, without decoding the bytes again. */
 class Interner {
   private readonly byHash = new Map<number, string[]>();
-  constructor(private readonly b: Uint8Array) {}
+  /** The chunk being scanned. */
+  b: Uint8Array = new Uint8Array(0);
+
+  private last = "";
 
   get(start: number, end: number): string {
     const b = this.b;
+    if (sameBytes(this.last, b, start, end)) return this.last;
     let h = end - start;
     for (let i = start; i < end; i++) h = Math.imul(h ^ b[i], 16777619);
     const bucket = this.byHash.get(h);
     if (bucket !== undefined) {
-      for (const text of bucket) if (sameBytes(text, b, start, end)) return text;
+      for (const text of bucket) if (sameBytes(text, b, start, end)) return (this.last = text);
     }
-    const text = Buffer.from(b.buffer, b.byteOffset + start, end - start).toString("utf8");
+    const text = bufferOf(b, start, end).toString("utf8");
     if (bucket === undefined) this.byHash.set(h, [text]);
     else if (bucket.length < 8) bucket.push(text);
-    return text;
+    return (this.last = text);
   }
 }
 
@@ -165,30 +232,31 @@ function numberAt(b: Uint8Array, start: number, end: number, integerOnly: boolea
   if (digits === 0 || fraction === 0) return NaN;
   if (digits > 16 || m > MAX_SAFE) {
     // Too many digits to be exact digit by digit: let the engine read this one.
-    const value = Number(Buffer.from(b.buffer, b.byteOffset + start, end - start).toString("latin1"));
+    const value = Number(bufferOf(b, start, end).toString("latin1"));
     return integerOnly && !Number.isSafeInteger(value) ? NaN : value;
   }
   const value = fraction > 0 ? m / POW10[fraction] : m;
   return negative ? -value : value;
 }
 
-/** Growable columns of one schema. */
+/** Growable columns of one schema: per slot a number, flag or string column (null where not columnar). */
 class ColumnSet {
   capacity: number;
   length = 0;
   stream: string[];
   localTimestamp: Float64Array;
-  readonly values: Array<Float64Array | Uint8Array | string[] | null>;
+  readonly numbers: Array<Float64Array | null>;
+  readonly flags: Array<Uint8Array | null>;
+  readonly texts: Array<string[] | null>;
 
   constructor(private readonly plan: Plan, capacity: number) {
-    this.capacity = Math.max(16, capacity);
-    this.stream = new Array<string>(this.capacity);
-    this.localTimestamp = new Float64Array(this.capacity);
-    this.values = plan.slots.map((slot) => (slot.columnar ? ColumnSet.make(slot.kind, this.capacity) : null));
-  }
-
-  private static make(kind: FieldKind, n: number): Float64Array | Uint8Array | string[] {
-    return kind === "boolean" ? new Uint8Array(n) : kind === "enum" || kind === "text" ? new Array<string>(n) : new Float64Array(n);
+    const n = (this.capacity = Math.max(16, capacity));
+    this.stream = new Array<string>(n);
+    this.localTimestamp = new Float64Array(n);
+    const { slots, codes } = plan;
+    this.numbers = slots.map((slot, s) => (slot.columnar && (codes[s] === DECIMAL || codes[s] === INTEGER) ? new Float64Array(n) : null));
+    this.flags = slots.map((slot, s) => (slot.columnar && codes[s] === FLAG ? new Uint8Array(n) : null));
+    this.texts = slots.map((slot, s) => (slot.columnar && codes[s] === TEXT ? new Array<string>(n) : null));
   }
 
   /** Room for one more row. */
@@ -201,9 +269,11 @@ class ColumnSet {
       return next;
     };
     this.localTimestamp = grow(this.localTimestamp);
-    for (let s = 0; s < this.values.length; s++) {
-      const column = this.values[s];
-      if (column !== null && !Array.isArray(column)) this.values[s] = grow(column);
+    for (let s = 0; s < this.numbers.length; s++) {
+      const numbers = this.numbers[s];
+      const flags = this.flags[s];
+      if (numbers !== null) this.numbers[s] = grow(numbers);
+      if (flags !== null) this.flags[s] = grow(flags);
     }
     this.capacity = capacity;
   }
@@ -213,11 +283,13 @@ class ColumnSet {
     this.reserve();
     const row = this.length;
     this.plan.slots.forEach((slot, s) => {
-      const column = this.values[s];
-      if (column === null) return;
       const value = record[slot.name];
-      if (Array.isArray(column)) column[row] = value as string;
-      else column[row] = slot.kind === "boolean" ? (value ? 1 : 0) : (value as number);
+      const numbers = this.numbers[s];
+      const flags = this.flags[s];
+      const texts = this.texts[s];
+      if (numbers !== null) numbers[row] = value as number;
+      if (flags !== null) flags[row] = value ? 1 : 0;
+      if (texts !== null) texts[row] = value as string;
     });
     const time = record.localTimestamp;
     this.localTimestamp[row] = typeof time === "number" ? time : NaN;
@@ -231,7 +303,7 @@ class ColumnSet {
     const cut = <T extends Float64Array | Uint8Array | string[]>(a: T): T => (a.length === n ? a : (a.slice(0, n) as T));
     const out: Record<string, unknown> = { kind, length: n, stream: cut(this.stream), localTimestamp: cut(this.localTimestamp) };
     this.plan.slots.forEach((slot, s) => {
-      const column = this.values[s];
+      const column = this.numbers[s] ?? this.flags[s] ?? this.texts[s];
       if (column !== null) out[slot.name] = cut(column);
     });
     return out;
@@ -245,27 +317,52 @@ class ColumnSet {
  */
 export function fastEventColumns(schema: EventSchema, lines: StoredLines, decode: RecordDecoder): Record<string, unknown> | null {
   const plan = planFor(schema);
-  if (plan === null || !isLineOriented(lines)) return null;
-  const b = lines.bytes;
-  let lineCount = 1;
-  for (let i = b.indexOf(0x0a); i >= 0; i = b.indexOf(0x0a, i + 1)) lineCount++;
-  const columns = new ColumnSet(plan, lineCount);
-  const scanner = new LineScanner(plan, b, columns);
-  let messageIndex = 0;
+  if (plan === null) return null;
+  // Rows are sized from the file (a trade line is about 200 bytes) and grown when needed.
+  const columns = new ColumnSet(plan, Math.ceil(lines.byteLength / 160));
+  const scanner = new LineScanner(plan, columns);
+  const state: ScanState = { messageIndex: 0, brokenLine: null };
+  let first = true;
+  for (const chunk of lines.chunks()) {
+    if (first && !isLineOriented(chunk)) return null;
+    first = false;
+    scanChunk(chunk, state, scanner, lines, schema, decode, columns);
+  }
+  // A broken last line is a journal's cut-off write, left out as store/read.ts does.
+  return columns.length === 0 ? null : columns.finish(schema.kind);
+}
+
+interface ScanState {
+  messageIndex: number;
+  /** The error of a line that was not JSON: thrown when another line follows it. */
+  brokenLine: SampleFileError | null;
+}
+
+/** Scans the lines of one chunk. */
+function scanChunk(
+  b: Uint8Array,
+  state: ScanState,
+  scanner: LineScanner,
+  lines: StoredLines,
+  schema: EventSchema,
+  decode: RecordDecoder,
+  columns: ColumnSet,
+): void {
+  scanner.use(b);
   for (let start = 0; start < b.length; ) {
     let end = b.indexOf(0x0a, start);
     const next = end < 0 ? b.length : end + 1;
     if (end < 0) end = b.length;
     let last = end;
     while (last > start && (b[last - 1] === 0x0d || b[last - 1] === COMMA || b[last - 1] === 0x20)) last--;
+    if (last > start && state.brokenLine !== null) throw state.brokenLine;
     if (last > start && b[start] === OPEN) {
       const outcome = scanner.scan(start, last);
-      if (outcome === FALLBACK) decodeLine(lines, start, last, next >= b.length, messageIndex, schema, decode, columns);
-      if (outcome !== NOT_A_MESSAGE) messageIndex++;
+      if (outcome === FALLBACK) state.brokenLine = decodeLine(b, lines.file, start, last, state.messageIndex, schema, decode, columns);
+      if (outcome !== NOT_A_MESSAGE) state.messageIndex++;
     }
     start = next;
   }
-  return columns.length === 0 ? null : columns.finish(schema.kind);
 }
 
 const NOT_A_MESSAGE = 0;
@@ -290,15 +387,26 @@ class LineScanner {
   private readonly ends: Int32Array;
   private readonly seen: Int32Array;
   private generation = 0;
-  private readonly strings: Interner;
+  private readonly interners: Interner[];
+  private readonly streams: Interner;
 
-  constructor(private readonly plan: Plan, private readonly b: Uint8Array, private readonly columns: ColumnSet) {
+  private b: Uint8Array = new Uint8Array(0);
+
+  constructor(private readonly plan: Plan, private readonly columns: ColumnSet) {
     const n = plan.slots.length;
     this.types = new Int32Array(n);
     this.starts = new Int32Array(n);
     this.ends = new Int32Array(n);
     this.seen = new Int32Array(n);
-    this.strings = new Interner(b);
+    this.interners = plan.slots.map(() => new Interner());
+    this.streams = new Interner();
+  }
+
+  /** Scans `b` from now on. */
+  use(b: Uint8Array): void {
+    this.b = b;
+    this.streams.b = b;
+    for (const interner of this.interners) interner.b = b;
   }
 
   /** The end of the value starting at `p` (its type in `this.token`), or -1 for one to leave to JSON.parse. */
@@ -418,59 +526,58 @@ class LineScanner {
     const columns = this.columns;
     columns.reserve();
     const row = columns.length;
-    const slots = this.plan.slots;
-    for (let s = 0; s < slots.length; s++) {
-      if (s === this.plan.eventSlot) continue;
+    const codes = this.plan.codes;
+    const b = this.b;
+    for (let s = 0; s < codes.length; s++) {
+      const code = codes[s];
+      if (code === EVENT) continue;
       if (this.seen[s] !== generation) return FALLBACK;
-      const kind = slots[s].kind;
       const type = this.types[s];
       const start = this.starts[s];
       const end = this.ends[s];
-      const column = columns.values[s];
-      if (kind === "boolean") {
+      if (code === FLAG) {
         if (type !== TRUE && type !== FALSE) return FALLBACK;
-        if (column !== null) (column as Uint8Array)[row] = type === TRUE ? 1 : 0;
-      } else if (kind === "enum" || kind === "text") {
+        const flags = columns.flags[s];
+        if (flags !== null) flags[row] = type === TRUE ? 1 : 0;
+      } else if (code === TEXT) {
         if (type !== STRING || end - start < 3) return FALLBACK;
-        if (column !== null) (column as string[])[row] = this.strings.get(start + 1, end - 1);
+        const texts = columns.texts[s];
+        if (texts !== null) texts[row] = this.interners[s].get(start + 1, end - 1);
       } else {
-        const decimal = kind === "decimal";
-        if (type !== (decimal ? STRING : NUMBER)) return FALLBACK;
-        const value = decimal ? numberAt(this.b, start + 1, end - 1, false) : numberAt(this.b, start, end, true);
-        if (Number.isNaN(value)) return FALLBACK;
-        if (column !== null) (column as Float64Array)[row] = value;
+        const value = code === DECIMAL ? (type === STRING ? numberAt(b, start + 1, end - 1, false) : NaN) : type === NUMBER ? numberAt(b, start, end, true) : NaN;
+        if (value !== value) return FALLBACK;
+        const numbers = columns.numbers[s];
+        if (numbers !== null) numbers[row] = value;
       }
     }
     columns.localTimestamp[row] = localTimestamp;
-    columns.stream[row] = this.strings.get(streamStart, streamEnd);
+    columns.stream[row] = this.streams.get(streamStart, streamEnd);
     columns.length++;
     return ROW;
   }
 }
 
-/** The slow path for one line: JSON.parse and the schema's decoder, rows appended in order. */
+/** The slow path for one line: JSON.parse and the schema's decoder, rows appended in order; the error of a line that is not JSON. */
 function decodeLine(
-  lines: StoredLines,
+  b: Uint8Array,
+  file: string,
   start: number,
   end: number,
-  isLastLine: boolean,
   messageIndex: number,
   schema: EventSchema,
   decode: RecordDecoder,
   columns: ColumnSet,
-): void {
-  const b = lines.bytes;
-  const text = Buffer.from(b.buffer, b.byteOffset + start, end - start).toString("utf8");
+): SampleFileError | null {
+  const text = bufferOf(b, start, end).toString("utf8");
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    if (isLastLine) return; // a journal's cut-off last line, as store/read.ts leaves it out
-    throw new SampleFileError("CORRUPT_LINE", `A line of ${lines.file} is not valid JSON (${(error as Error).message}): ${excerpt(text, 120)}.`, lines.file);
+    return new SampleFileError("CORRUPT_LINE", `A line of ${file} is not valid JSON (${(error as Error).message}): ${excerpt(text, 120)}.`, file);
   }
-  if (typeof value !== "object" || value === null) return;
+  if (typeof value !== "object" || value === null) return null;
   const message = value as { stream?: unknown; data?: unknown; localTimestamp?: unknown };
-  if (typeof message.stream !== "string" || message.data === undefined) return;
+  if (typeof message.stream !== "string" || message.data === undefined) return null;
   const payloads = Array.isArray(message.data) ? (message.data as unknown[]) : [message.data];
   for (const payload of payloads) {
     if (typeof payload !== "object" || payload === null || (payload as { e?: unknown }).e !== schema.eventType) continue;
@@ -485,6 +592,7 @@ function decodeLine(
     }
     columns.pushRecord(record as Record<string, unknown>, message.stream);
   }
+  return null;
 }
 
 /**
@@ -492,7 +600,7 @@ function decodeLine(
  * for seed JSON arrays): `{stream, data, localTimestamp}` per message, in order.
  */
 export function readLineMessages(lines: StoredLines): Array<{ stream: string; data: unknown; localTimestamp: number | null }> {
-  const text = Buffer.from(lines.bytes.buffer, lines.bytes.byteOffset, lines.bytes.length).toString("utf8");
+  const text = wholeText(lines);
   const out: Array<{ stream: string; data: unknown; localTimestamp: number | null }> = [];
   const add = (value: unknown): void => {
     if (typeof value !== "object" || value === null) return;
@@ -500,7 +608,7 @@ export function readLineMessages(lines: StoredLines): Array<{ stream: string; da
     if (typeof message.stream !== "string" || message.data === undefined) return;
     out.push({ stream: message.stream, data: message.data, localTimestamp: typeof message.localTimestamp === "number" ? message.localTimestamp : null });
   };
-  if (!isLineOriented(lines)) {
+  if (!isLineOriented(Buffer.from(text.slice(0, 64 << 10), "utf8"))) {
     let value: unknown;
     try {
       value = JSON.parse(text);
