@@ -300,7 +300,15 @@ class ColumnSet {
   /** The finished columns, in the key order of analysis/columns.ts. */
   finish(kind: string): Record<string, unknown> {
     const n = this.length;
-    const cut = <T extends Float64Array | Uint8Array | string[]>(a: T): T => (a.length === n ? a : (a.slice(0, n) as T));
+    // Close to full: a view (no second copy at the peak); else a copy, so the spare room is freed.
+    const cut = <T extends Float64Array | Uint8Array | string[]>(a: T): T => {
+      if (Array.isArray(a)) {
+        a.length = n;
+        return a;
+      }
+      if (a.length === n) return a;
+      return (n >= a.length * 0.9 ? a.subarray(0, n) : a.slice(0, n)) as T;
+    };
     const out: Record<string, unknown> = { kind, length: n, stream: cut(this.stream), localTimestamp: cut(this.localTimestamp) };
     this.plan.slots.forEach((slot, s) => {
       const column = this.numbers[s] ?? this.flags[s] ?? this.texts[s];
@@ -318,18 +326,27 @@ class ColumnSet {
 export function fastEventColumns(schema: EventSchema, lines: StoredLines, decode: RecordDecoder): Record<string, unknown> | null {
   const plan = planFor(schema);
   if (plan === null) return null;
-  // Rows are sized from the file (a trade line is about 200 bytes) and grown when needed.
-  const columns = new ColumnSet(plan, Math.ceil(lines.byteLength / 160));
-  const scanner = new LineScanner(plan, columns);
+  let columns: ColumnSet | null = null;
+  let scanner: LineScanner | null = null;
   const state: ScanState = { messageIndex: 0, brokenLine: null };
-  let first = true;
   for (const chunk of lines.chunks()) {
-    if (first && !isLineOriented(chunk)) return null;
-    first = false;
+    if (columns === null || scanner === null) {
+      if (!isLineOriented(chunk)) return null;
+      // Rows sized from the first chunk's lines per byte (a little over), grown if needed.
+      columns = new ColumnSet(plan, Math.ceil(countLines(chunk) * (lines.byteLength / Math.max(1, chunk.length)) * 1.01) + 16);
+      scanner = new LineScanner(plan, columns);
+    }
     scanChunk(chunk, state, scanner, lines, schema, decode, columns);
   }
+  if (columns === null) return null;
   // A broken last line is a journal's cut-off write, left out as store/read.ts does.
   return columns.length === 0 ? null : columns.finish(schema.kind);
+}
+
+function countLines(b: Uint8Array): number {
+  let n = 1;
+  for (let i = b.indexOf(0x0a); i >= 0; i = b.indexOf(0x0a, i + 1)) n++;
+  return n;
 }
 
 interface ScanState {
@@ -391,8 +408,13 @@ class LineScanner {
   private readonly streams: Interner;
 
   private b: Uint8Array = new Uint8Array(0);
+  /** Per slot: the number read from its value (`NaN` when it is not a plain number). */
+  private readonly parsed: Float64Array;
+  /** The value of the last `readNumber`. */
+  private number = NaN;
 
   constructor(private readonly plan: Plan, private readonly columns: ColumnSet) {
+    this.parsed = new Float64Array(plan.slots.length);
     const n = plan.slots.length;
     this.types = new Int32Array(n);
     this.starts = new Int32Array(n);
@@ -400,6 +422,43 @@ class LineScanner {
     this.seen = new Int32Array(n);
     this.interners = plan.slots.map(() => new Interner());
     this.streams = new Interner();
+  }
+
+  /**
+   * Reads a plain number (`-?digits[.digits]`) at `p` into `this.number` (exactly `Number(text)`;
+   * `NaN` when it has no digits or, with `integerOnly`, is not a safe integer); returns where it
+   * stopped, or -1.
+   */
+  private readNumber(p: number, integerOnly: boolean): number {
+    const b = this.b;
+    const start = p;
+    const negative = b[p] === 0x2d;
+    if (negative) p++;
+    let m = 0;
+    let digits = 0;
+    let fraction = -1;
+    for (;;) {
+      const c = b[p];
+      if (c >= 0x30 && c <= 0x39) {
+        m = m * 10 + (c - 0x30);
+        digits++;
+        if (fraction >= 0) fraction++;
+      } else if (c === 0x2e && fraction < 0 && digits > 0 && !integerOnly) {
+        fraction = 0;
+      } else {
+        break;
+      }
+      p++;
+    }
+    if (digits === 0 || fraction === 0) return -1;
+    if (digits > 16 || m > MAX_SAFE || fraction > 22) {
+      const value = Number(bufferOf(b, start, p).toString("latin1"));
+      this.number = integerOnly && !Number.isSafeInteger(value) ? NaN : value;
+      return p;
+    }
+    const value = fraction > 0 ? m / POW10[fraction] : m;
+    this.number = negative ? -value : value;
+    return p;
   }
 
   /** Scans `b` from now on. */
@@ -497,7 +556,21 @@ class LineScanner {
       if (b[keyEnd + 1] !== COLON) return -1;
       const slot = keyEnd - keyStart === 1 && b[keyStart] < 128 ? this.plan.byKey[b[keyStart]] : -1;
       const valueStart = keyEnd + 2;
-      const valueEnd = this.valueEnd(valueStart, end);
+      const code = slot >= 0 ? this.plan.codes[slot] : -1;
+      let valueEnd = -1;
+      if (code === DECIMAL || code === INTEGER) {
+        // Numbers are read in the same pass that finds their end.
+        const quoted = code === DECIMAL;
+        const numberEnd = quoted ? (b[valueStart] === QUOTE ? this.readNumber(valueStart + 1, false) : -1) : this.readNumber(valueStart, true);
+        if (numberEnd >= 0 && (quoted ? b[numberEnd] === QUOTE : b[numberEnd] === COMMA || b[numberEnd] === CLOSE)) {
+          valueEnd = quoted ? numberEnd + 1 : numberEnd;
+          this.token = quoted ? STRING : NUMBER;
+        } else {
+          this.number = NaN;
+        }
+        this.parsed[slot] = this.number;
+      }
+      if (valueEnd < 0) valueEnd = this.valueEnd(valueStart, end);
       if (valueEnd < 0) return -1;
       if (slot >= 0) {
         this.seen[slot] = generation;
@@ -527,7 +600,6 @@ class LineScanner {
     columns.reserve();
     const row = columns.length;
     const codes = this.plan.codes;
-    const b = this.b;
     for (let s = 0; s < codes.length; s++) {
       const code = codes[s];
       if (code === EVENT) continue;
@@ -544,7 +616,7 @@ class LineScanner {
         const texts = columns.texts[s];
         if (texts !== null) texts[row] = this.interners[s].get(start + 1, end - 1);
       } else {
-        const value = code === DECIMAL ? (type === STRING ? numberAt(b, start + 1, end - 1, false) : NaN) : type === NUMBER ? numberAt(b, start, end, true) : NaN;
+        const value = type === (code === DECIMAL ? STRING : NUMBER) ? this.parsed[s] : NaN;
         if (value !== value) return FALLBACK;
         const numbers = columns.numbers[s];
         if (numbers !== null) numbers[row] = value;
