@@ -30,7 +30,7 @@ export * from "./notebook/workspace";
 export * from "./notebook/notebook-data";
 export * from "./analysis/inspect";
 export * from "./analysis/columns";
-export { readStoredLines, storedLinesOf, isStoredLines, type StoredLines } from "./analysis/fast-columns";
+export { readStoredLines, storedLinesOf, isStoredLines, type StoredLines } from "./analysis/fast-lines";
 export * from "./analysis/taker-flow";
 export * from "./analysis/trade-stats";
 export * from "./analysis/histogram";

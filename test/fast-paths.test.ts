@@ -12,9 +12,15 @@ import * as zlib from "zlib";
 import { BUNDLED, makeTempDir } from "./helpers";
 import { loadSample } from "../lib/store/read";
 import { saveSample } from "../lib/store/write";
-import { readStoredLines, storedLinesOf } from "../lib/analysis/fast-columns";
+import { readStoredLines, storedLinesOf } from "../lib/analysis/fast-lines";
 import {
-  aggTradeColumns, bookTickerColumns, decodeDepthMessages, depthColumns, miniTickerColumns, tickerColumns, tradeColumns,
+  aggTradeColumns,
+  bookTickerColumns,
+  decodeDepthMessages,
+  depthColumns,
+  miniTickerColumns,
+  tickerColumns,
+  tradeColumns,
 } from "../lib/analysis/columns";
 import { takerFlow } from "../lib/analysis/taker-flow";
 import { computeTradeBars, computeVwap } from "../lib/analysis/trade-stats";
@@ -38,7 +44,11 @@ test("columns from stored text equal the columns of decoded records, for every b
     const file = path.join(BUNDLED, name);
     const messages = loadSample(file).messages;
     for (const [builder, build] of Object.entries(BUILDERS)) {
-      assert.deepStrictEqual(outcome(() => build(readStoredLines(file))), outcome(() => build(messages)), `${builder} of ${name}`);
+      assert.deepStrictEqual(
+        outcome(() => build(readStoredLines(file))),
+        outcome(() => build(messages)),
+        `${builder} of ${name}`,
+      );
     }
   }
 });
@@ -55,7 +65,10 @@ function referenceTrades(text: string): RefTrade[] {
   const out: RefTrade[] = [];
   for (const line of text.split("\n")) {
     if (!line.startsWith("{")) continue;
-    const message = JSON.parse(line.replace(/,$/, "")) as { stream?: string; data?: { e: string; T: number; p: string; q: string; m: boolean } };
+    const message = JSON.parse(line.replace(/,$/, "")) as {
+      stream?: string;
+      data?: { e: string; T: number; p: string; q: string; m: boolean };
+    };
     if (message.stream === undefined || message.data?.e !== "trade") continue;
     out.push({ time: message.data.T, price: Number(message.data.p), quantity: Number(message.data.q), sell: message.data.m });
   }
@@ -92,7 +105,16 @@ function checkAgainstReference(text: string, columns: ReturnType<typeof tradeCol
   for (const t of sorted) {
     const key = Math.floor(t.time / 1000) * 1000;
     const bar = bars.get(key);
-    if (bar === undefined) bars.set(key, { open: t.price, high: t.price, low: t.price, close: t.price, volume: t.quantity, buy: t.sell ? 0 : t.quantity, count: 1 });
+    if (bar === undefined)
+      bars.set(key, {
+        open: t.price,
+        high: t.price,
+        low: t.price,
+        close: t.price,
+        volume: t.quantity,
+        buy: t.sell ? 0 : t.quantity,
+        count: 1,
+      });
     else {
       bar.high = Math.max(bar.high, t.price);
       bar.low = Math.min(bar.low, t.price);
@@ -151,17 +173,25 @@ test("corner cases of the scanner give the decoder's columns and errors", () => 
   ];
   for (const ending of ["\n", "\r\n"]) {
     const text = cases.join(ending) + ending;
-    const messages = cases.filter((line) => line.includes('"data"')).map((line) => {
-      const value = JSON.parse(line) as { stream: string; data: unknown; localTimestamp?: number | null };
-      return { stream: value.stream, data: value.data, localTimestamp: value.localTimestamp ?? null };
-    });
+    const messages = cases
+      .filter((line) => line.includes('"data"'))
+      .map((line) => {
+        const value = JSON.parse(line) as { stream: string; data: unknown; localTimestamp?: number | null };
+        return { stream: value.stream, data: value.data, localTimestamp: value.localTimestamp ?? null };
+      });
     assert.deepStrictEqual(tradeColumns(storedLinesOf(text)), tradeColumns(messages));
   }
   // A malformed field: the same DecodeError, naming the message and the field.
   const bad = [TRADE(`"p":"28145.10","q":"0.002"`), TRADE(`"p":"12,5","q":"0.002"`)].join("\n");
   const slow = outcome(() => tradeColumns(bad.split("\n").map((line) => JSON.parse(line) as { stream: string; data: unknown })));
-  assert.deepStrictEqual(outcome(() => tradeColumns(storedLinesOf(bad))), slow);
-  assert.throws(() => tradeColumns(storedLinesOf(bad)), (error: unknown) => error instanceof DecodeError && error.field === "p" && /Message 1/.test(error.message));
+  assert.deepStrictEqual(
+    outcome(() => tradeColumns(storedLinesOf(bad))),
+    slow,
+  );
+  assert.throws(
+    () => tradeColumns(storedLinesOf(bad)),
+    (error: unknown) => error instanceof DecodeError && error.field === "p" && /Message 1/.test(error.message),
+  );
   // A journal's cut-off last line is left out; a broken line in the middle is an error.
   const good = TRADE(`"p":"1.5","q":"2"`);
   assert.equal(tradeColumns(storedLinesOf(`${good}\n${good.slice(0, 60)}`)).length, 1);
@@ -179,7 +209,10 @@ function referenceBook(file: string): { bid: number[]; ask: number[] } {
   for (const message of sample.messages) {
     const data = message.data as { e: string; u: number; b: Array<[string, string]>; a: Array<[string, string]> };
     if (data.e !== "depthUpdate" || data.u < snapshot.lastUpdateId) continue;
-    for (const [side, levels] of [[bids, data.b], [asks, data.a]] as const) {
+    for (const [side, levels] of [
+      [bids, data.b],
+      [asks, data.a],
+    ] as const) {
       for (const [p, q] of levels) {
         if (Number(q) === 0) side.delete(Number(p));
         else side.set(Number(p), Number(q));

@@ -12,7 +12,8 @@
  * `NaN` where the recording has none. Ids are kept in `Float64Array`s (exact up to 2^53).
  */
 import { DecodeError, InvalidArgumentError, excerpt } from "../errors";
-import { fastEventColumns, isStoredLines, readLineMessages, type StoredLines } from "./fast-columns";
+import { fastEventColumns } from "./fast-columns";
+import { isStoredLines, readLineMessages, type StoredLines } from "./fast-lines";
 import { decodeDepthUpdate, decoderFor, type AggTrade, type BookTicker, type DepthUpdate, type MiniTicker, type Ticker, type Trade } from "../binance/decode";
 import {
   AGG_TRADE_SCHEMA, BOOK_TICKER_SCHEMA, DEPTH_UPDATE_SCHEMA, MINI_TICKER_SCHEMA, TICKER_SCHEMA, TRADE_SCHEMA,

@@ -14,105 +14,10 @@
  * Schemas with nested fields, levels or derived columns (kline, depth, aggTrade's `tradeCount`)
  * are not scanned: `fastEventColumns` returns `null` and the caller decodes records.
  */
-import * as fs from "fs";
-import * as zlib from "zlib";
 import { DecodeError, SampleFileError, excerpt } from "../errors";
-import { columnarFields, decodedFields, type EventSchema, type FieldKind } from "../binance/schema";
-
-/**
- * A line-oriented file for the column builders' fast path (`tradeColumns(readStoredLines(f))`):
- * its bytes in chunks that end at line ends, read as they are scanned (a large file is never
- * held whole in memory).
- */
-export interface StoredLines {
-  readonly kind: "storedLines";
-  /** Where the bytes come from, for error messages. */
-  readonly file: string;
-  /** Total size in bytes (to size the columns). */
-  readonly byteLength: number;
-  /** The bytes, in order, each chunk ending at a line end (or the end of the file); a chunk is valid until the next is read. */
-  chunks(): Iterable<Uint8Array>;
-}
-
-/** True for a `StoredLines` value. */
-export function isStoredLines(value: unknown): value is StoredLines {
-  return typeof value === "object" && value !== null && (value as { kind?: unknown }).kind === "storedLines" && typeof (value as StoredLines).chunks === "function";
-}
-
-const CHUNK_BYTES = 8 << 20;
-
-/** The bytes of an open file in chunks ending at line ends; a line longer than a chunk grows it. */
-function* fileChunks(file: string): Generator<Uint8Array> {
-  const fd = fs.openSync(file, "r");
-  try {
-    let buffer = Buffer.allocUnsafe(CHUNK_BYTES);
-    let kept = 0;
-    for (;;) {
-      if (kept === buffer.length) {
-        const bigger = Buffer.allocUnsafe(buffer.length * 2);
-        buffer.copy(bigger, 0, 0, kept);
-        buffer = bigger;
-      }
-      const read = fs.readSync(fd, buffer, kept, buffer.length - kept, null);
-      const filled = kept + read;
-      if (read === 0) {
-        if (filled > 0) yield buffer.subarray(0, filled);
-        return;
-      }
-      const lastNewline = buffer.lastIndexOf(0x0a, filled - 1);
-      if (lastNewline < 0) {
-        kept = filled;
-        continue;
-      }
-      yield buffer.subarray(0, lastNewline + 1);
-      kept = filled - lastNewline - 1;
-      buffer.copy(buffer, 0, lastNewline + 1, filled);
-    }
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-/**
- * A sample file, journal or JSONL recording for the fast path of the column builders: read in
- * chunks as it is scanned (a `.gz` recording is gunzipped at once).
- * @example const trades = tradeColumns(readStoredLines("data/captures/btcusdt-trade.jsonl"));
- */
-export function readStoredLines(file: string): StoredLines {
-  if (!fs.existsSync(file)) throw new SampleFileError("FILE_NOT_FOUND", `Sample file ${file} does not exist.`, file);
-  if (!file.endsWith(".gz")) return { kind: "storedLines", file, byteLength: fs.statSync(file).size, chunks: () => fileChunks(file) };
-  let bytes: Uint8Array;
-  try {
-    bytes = zlib.gunzipSync(fs.readFileSync(file));
-  } catch (error) {
-    throw new SampleFileError("CORRUPT_GZIP", `Recording ${file} is not a complete gzip file (${(error as Error).message}).`, file, { cause: error });
-  }
-  return storedLinesOf(bytes, file);
-}
-
-/** Text or bytes already in memory as `StoredLines`. */
-export function storedLinesOf(text: string | Uint8Array, file = "(text)"): StoredLines {
-  const bytes = typeof text === "string" ? Buffer.from(text, "utf8") : text;
-  return { kind: "storedLines", file, byteLength: bytes.length, chunks: () => [bytes] };
-}
-
-function bufferOf(b: Uint8Array, start: number, end: number): Buffer {
-  return Buffer.from(b.buffer, b.byteOffset + start, end - start);
-}
-
-/** The whole text (the slow path's input). */
-function wholeText(lines: StoredLines): string {
-  const copies: Buffer[] = [];
-  for (const chunk of lines.chunks()) copies.push(Buffer.from(chunk)); // a chunk is reused once the next is read
-  return Buffer.concat(copies).toString("utf8");
-}
-
-/** True when the bytes hold one message per line (not a seed JSON array or a pretty-printed file). */
-function isLineOriented(b: Uint8Array): boolean {
-  let i = 0;
-  while (i < b.length && (b[i] === 0x20 || b[i] === 0x0a || b[i] === 0x0d || b[i] === 0x09)) i++;
-  return i < b.length && b[i] === 0x7b && b[i + 1] === 0x22; // `{"`
-}
+import type { EventSchema } from "../binance/schema";
+import { bufferOf, isLineOriented, type StoredLines } from "./fast-lines";
+import { ColumnSet, DECIMAL, EVENT, FLAG, INTEGER, TEXT, planFor, type Plan } from "./fast-column-set";
 
 /** What the scanner needs of a decoder: payload → record (as binance/decode.ts's `decoderFor`). */
 export type RecordDecoder = (data: unknown, localTimestamp: number | null) => unknown;
@@ -132,52 +37,6 @@ const NUMBER = 2;
 const TRUE = 3;
 const FALSE = 4;
 const NULL = 5;
-
-interface Slot {
-  readonly name: string;
-  readonly kind: FieldKind;
-  readonly columnar: boolean;
-}
-
-/** How a slot is read: the event type, a decimal string, an integer, a flag, a string. */
-const EVENT = 0;
-const DECIMAL = 1;
-const INTEGER = 2;
-const FLAG = 3;
-const TEXT = 4;
-
-interface Plan {
-  readonly slots: readonly Slot[];
-  /** Per slot: EVENT, DECIMAL, INTEGER, FLAG or TEXT. */
-  readonly codes: Int8Array;
-  /** Slot per one-byte key, -1 for keys the schema does not read. */
-  readonly byKey: Int16Array;
-  readonly eventSlot: number;
-  readonly eventType: Uint8Array;
-}
-
-function planFor(schema: EventSchema): Plan | null {
-  const byKey = new Int16Array(128).fill(-1);
-  const slots: Slot[] = [];
-  const columnar = new Set(columnarFields(schema).map((field) => field.name));
-  for (const field of columnarFields(schema)) {
-    if (field.path === undefined || field.derive !== undefined || field.kind === "levels") return null;
-  }
-  let eventSlot = -1;
-  for (const field of [...schema.fields.filter((f) => f.path === "e"), ...decodedFields(schema)]) {
-    if (field.path === undefined) continue;
-    if (field.path.length !== 1 || field.path.charCodeAt(0) >= 128) return null;
-    if (byKey[field.path.charCodeAt(0)] >= 0) continue;
-    byKey[field.path.charCodeAt(0)] = slots.length;
-    if (field.path === "e") eventSlot = slots.length;
-    slots.push({ name: field.name, kind: field.kind, columnar: field.path !== "e" && columnar.has(field.name) });
-  }
-  if (eventSlot < 0) return null;
-  const codes = Int8Array.from(slots, (slot, s) =>
-    s === eventSlot ? EVENT : slot.kind === "decimal" ? DECIMAL : slot.kind === "boolean" ? FLAG : slot.kind === "enum" || slot.kind === "text" ? TEXT : INTEGER,
-  );
-  return { slots, codes, byKey, eventSlot, eventType: Buffer.from(schema.eventType, "latin1") };
-}
 
 /** Strings seen before are returned as the same string, without decoding the bytes again. */
 class Interner {
@@ -239,85 +98,6 @@ function numberAt(b: Uint8Array, start: number, end: number, integerOnly: boolea
   return negative ? -value : value;
 }
 
-/** Growable columns of one schema: per slot a number, flag or string column (null where not columnar). */
-class ColumnSet {
-  capacity: number;
-  length = 0;
-  stream: string[];
-  localTimestamp: Float64Array;
-  readonly numbers: Array<Float64Array | null>;
-  readonly flags: Array<Uint8Array | null>;
-  readonly texts: Array<string[] | null>;
-
-  constructor(private readonly plan: Plan, capacity: number) {
-    const n = (this.capacity = Math.max(16, capacity));
-    this.stream = new Array<string>(n);
-    this.localTimestamp = new Float64Array(n);
-    const { slots, codes } = plan;
-    this.numbers = slots.map((slot, s) => (slot.columnar && (codes[s] === DECIMAL || codes[s] === INTEGER) ? new Float64Array(n) : null));
-    this.flags = slots.map((slot, s) => (slot.columnar && codes[s] === FLAG ? new Uint8Array(n) : null));
-    this.texts = slots.map((slot, s) => (slot.columnar && codes[s] === TEXT ? new Array<string>(n) : null));
-  }
-
-  /** Room for one more row. */
-  reserve(): void {
-    if (this.length < this.capacity) return;
-    const capacity = this.capacity * 2;
-    const grow = <T extends Float64Array | Uint8Array>(a: T): T => {
-      const next = new (a.constructor as new (n: number) => T)(capacity);
-      next.set(a);
-      return next;
-    };
-    this.localTimestamp = grow(this.localTimestamp);
-    for (let s = 0; s < this.numbers.length; s++) {
-      const numbers = this.numbers[s];
-      const flags = this.flags[s];
-      if (numbers !== null) this.numbers[s] = grow(numbers);
-      if (flags !== null) this.flags[s] = grow(flags);
-    }
-    this.capacity = capacity;
-  }
-
-  /** Writes a decoded record as row `length` (the same conversions as analysis/columns.ts). */
-  pushRecord(record: Readonly<Record<string, unknown>>, stream: string): void {
-    this.reserve();
-    const row = this.length;
-    this.plan.slots.forEach((slot, s) => {
-      const value = record[slot.name];
-      const numbers = this.numbers[s];
-      const flags = this.flags[s];
-      const texts = this.texts[s];
-      if (numbers !== null) numbers[row] = value as number;
-      if (flags !== null) flags[row] = value ? 1 : 0;
-      if (texts !== null) texts[row] = value as string;
-    });
-    const time = record.localTimestamp;
-    this.localTimestamp[row] = typeof time === "number" ? time : NaN;
-    this.stream[row] = stream;
-    this.length++;
-  }
-
-  /** The finished columns, in the key order of analysis/columns.ts. */
-  finish(kind: string): Record<string, unknown> {
-    const n = this.length;
-    // Close to full: a view (no second copy at the peak); else a copy, so the spare room is freed.
-    const cut = <T extends Float64Array | Uint8Array | string[]>(a: T): T => {
-      if (Array.isArray(a)) {
-        a.length = n;
-        return a;
-      }
-      if (a.length === n) return a;
-      return (n >= a.length * 0.9 ? a.subarray(0, n) : a.slice(0, n)) as T;
-    };
-    const out: Record<string, unknown> = { kind, length: n, stream: cut(this.stream), localTimestamp: cut(this.localTimestamp) };
-    this.plan.slots.forEach((slot, s) => {
-      const column = this.numbers[s] ?? this.flags[s] ?? this.texts[s];
-      if (column !== null) out[slot.name] = cut(column);
-    });
-    return out;
-  }
-}
-
 /**
  * The columns of `schema` from stored lines (as an object in the shape of analysis/columns.ts),
  * or `null` when this schema or these bytes have no fast path, or hold no row of the type: the
@@ -366,7 +146,7 @@ function scanChunk(
   columns: ColumnSet,
 ): void {
   scanner.use(b);
-  for (let start = 0; start < b.length; ) {
+  for (let start = 0; start < b.length;) {
     let end = b.indexOf(0x0a, start);
     const next = end < 0 ? b.length : end + 1;
     if (end < 0) end = b.length;
@@ -413,7 +193,10 @@ class LineScanner {
   /** The value of the last `readNumber`. */
   private number = NaN;
 
-  constructor(private readonly plan: Plan, private readonly columns: ColumnSet) {
+  constructor(
+    private readonly plan: Plan,
+    private readonly columns: ColumnSet,
+  ) {
     this.parsed = new Float64Array(plan.slots.length);
     const n = plan.slots.length;
     this.types = new Int32Array(n);
@@ -489,9 +272,10 @@ class LineScanner {
       this.token = NUMBER;
       return i;
     }
-    if (c === 0x74 && b[p + 1] === 0x72 && b[p + 2] === 0x75 && b[p + 3] === 0x65) return (this.token = TRUE), p + 4;
-    if (c === 0x66 && b[p + 1] === 0x61 && b[p + 2] === 0x6c && b[p + 3] === 0x73 && b[p + 4] === 0x65) return (this.token = FALSE), p + 5;
-    if (c === 0x6e && b[p + 1] === 0x75 && b[p + 2] === 0x6c && b[p + 3] === 0x6c) return (this.token = NULL), p + 4;
+    if (c === 0x74 && b[p + 1] === 0x72 && b[p + 2] === 0x75 && b[p + 3] === 0x65) return ((this.token = TRUE), p + 4);
+    if (c === 0x66 && b[p + 1] === 0x61 && b[p + 2] === 0x6c && b[p + 3] === 0x73 && b[p + 4] === 0x65)
+      return ((this.token = FALSE), p + 5);
+    if (c === 0x6e && b[p + 1] === 0x75 && b[p + 2] === 0x6c && b[p + 3] === 0x6c) return ((this.token = NULL), p + 4);
     return -1;
   }
 
@@ -561,7 +345,11 @@ class LineScanner {
       if (code === DECIMAL || code === INTEGER) {
         // Numbers are read in the same pass that finds their end.
         const quoted = code === DECIMAL;
-        const numberEnd = quoted ? (b[valueStart] === QUOTE ? this.readNumber(valueStart + 1, false) : -1) : this.readNumber(valueStart, true);
+        const numberEnd = quoted
+          ? b[valueStart] === QUOTE
+            ? this.readNumber(valueStart + 1, false)
+            : -1
+          : this.readNumber(valueStart, true);
         if (numberEnd >= 0 && (quoted ? b[numberEnd] === QUOTE : b[numberEnd] === COMMA || b[numberEnd] === CLOSE)) {
           valueEnd = quoted ? numberEnd + 1 : numberEnd;
           this.token = quoted ? STRING : NUMBER;
@@ -645,7 +433,11 @@ function decodeLine(
   try {
     value = JSON.parse(text);
   } catch (error) {
-    return new SampleFileError("CORRUPT_LINE", `A line of ${file} is not valid JSON (${(error as Error).message}): ${excerpt(text, 120)}.`, file);
+    return new SampleFileError(
+      "CORRUPT_LINE",
+      `A line of ${file} is not valid JSON (${(error as Error).message}): ${excerpt(text, 120)}.`,
+      file,
+    );
   }
   if (typeof value !== "object" || value === null) return null;
   const message = value as { stream?: unknown; data?: unknown; localTimestamp?: unknown };
@@ -665,43 +457,4 @@ function decodeLine(
     columns.pushRecord(record as Record<string, unknown>, message.stream);
   }
   return null;
-}
-
-/**
- * The stream messages of stored lines, parsed (the slow path, for schemas without a scanner and
- * for seed JSON arrays): `{stream, data, localTimestamp}` per message, in order.
- */
-export function readLineMessages(lines: StoredLines): Array<{ stream: string; data: unknown; localTimestamp: number | null }> {
-  const text = wholeText(lines);
-  const out: Array<{ stream: string; data: unknown; localTimestamp: number | null }> = [];
-  const add = (value: unknown): void => {
-    if (typeof value !== "object" || value === null) return;
-    const message = value as { stream?: unknown; data?: unknown; localTimestamp?: unknown };
-    if (typeof message.stream !== "string" || message.data === undefined) return;
-    out.push({ stream: message.stream, data: message.data, localTimestamp: typeof message.localTimestamp === "number" ? message.localTimestamp : null });
-  };
-  if (!isLineOriented(Buffer.from(text.slice(0, 64 << 10), "utf8"))) {
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      throw new SampleFileError("CORRUPT_SAMPLE", `${lines.file} is not valid JSON (${(error as Error).message}).`, lines.file, { cause: error });
-    }
-    const items = Array.isArray(value) ? value : (value as { messages?: unknown } | null)?.messages;
-    if (Array.isArray(items)) items.forEach(add);
-    return out;
-  }
-  const rows = text.split("\n");
-  for (let i = 0; i < rows.length; i++) {
-    let line = rows[i].trimEnd();
-    if (line.endsWith(",")) line = line.slice(0, -1);
-    if (!line.startsWith("{")) continue;
-    try {
-      add(JSON.parse(line));
-    } catch (error) {
-      if (i >= rows.length - 2) continue; // a journal's cut-off last line
-      throw new SampleFileError("CORRUPT_LINE", `Line ${i + 1} of ${lines.file} is not valid JSON (${(error as Error).message}): ${excerpt(line, 120)}.`, lines.file);
-    }
-  }
-  return out;
 }

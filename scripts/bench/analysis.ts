@@ -39,7 +39,7 @@ function sum(values: ArrayLike<number>): number {
 async function library(file: string, fromText: boolean): Promise<Record<string, unknown>> {
   const t0 = performance.now();
   const { tradeColumns } = await import("../../lib/analysis/columns");
-  const { readStoredLines } = await import("../../lib/analysis/fast-columns");
+  const { readStoredLines } = await import("../../lib/analysis/fast-lines");
   const { loadSample } = await import("../../lib/store/read");
   const { takerFlow } = await import("../../lib/analysis/taker-flow");
   const { computeTradeBars, computeVwap } = await import("../../lib/analysis/trade-stats");
@@ -87,7 +87,12 @@ function jsonParse(file: string): Record<string, unknown> {
     rows++;
   }
   const t1 = performance.now();
-  return { importMs: 0, loadMs: t1 - t0, analysisMs: 0, answers: { rows, buyNotional, sellNotional, vwap: (buyNotional + sellNotional) / quantity } };
+  return {
+    importMs: 0,
+    loadMs: t1 - t0,
+    analysisMs: 0,
+    answers: { rows, buyNotional, sellNotional, vwap: (buyNotional + sellNotional) / quantity },
+  };
 }
 
 async function duckdb(file: string): Promise<Record<string, unknown>> {
@@ -102,13 +107,17 @@ async function duckdb(file: string): Promise<Record<string, unknown>> {
     `CREATE TEMP TABLE trades AS SELECT CAST(json_extract_string(data, '$.t') AS BIGINT) AS id, CAST(json_extract_string(data, '$.T') AS BIGINT) AS time, CAST(json_extract_string(data, '$.p') AS DOUBLE) AS price, CAST(json_extract_string(data, '$.q') AS DOUBLE) AS quantity, CAST(json_extract_string(data, '$.m') AS BOOLEAN) AS sell FROM ${source} WHERE stream IS NOT NULL AND json_extract_string(data, '$.e') = 'trade'`,
   );
   const t2 = performance.now();
-  const flow = (await connection.runAndReadAll(
-    "SELECT count(*)::DOUBLE AS rows, sum(CASE WHEN NOT sell THEN price * quantity ELSE 0 END) AS buyNotional, sum(CASE WHEN sell THEN price * quantity ELSE 0 END) AS sellNotional, sum(price * quantity) / sum(quantity) AS vwap FROM trades",
-  )).getRowObjects()[0];
-  const bars = (await connection.runAndReadAll(
-    `WITH b AS (SELECT time // 1000 AS bucket, arg_max(price, id) AS close, max(price) AS high, sum(quantity) AS volume, sum(price * quantity) AS quote, sum(CASE WHEN NOT sell THEN quantity ELSE 0 END) AS buy FROM trades GROUP BY bucket)
+  const flow = (
+    await connection.runAndReadAll(
+      "SELECT count(*)::DOUBLE AS rows, sum(CASE WHEN NOT sell THEN price * quantity ELSE 0 END) AS buyNotional, sum(CASE WHEN sell THEN price * quantity ELSE 0 END) AS sellNotional, sum(price * quantity) / sum(quantity) AS vwap FROM trades",
+    )
+  ).getRowObjects()[0];
+  const bars = (
+    await connection.runAndReadAll(
+      `WITH b AS (SELECT time // 1000 AS bucket, arg_max(price, id) AS close, max(price) AS high, sum(quantity) AS volume, sum(price * quantity) AS quote, sum(CASE WHEN NOT sell THEN quantity ELSE 0 END) AS buy FROM trades GROUP BY bucket)
      SELECT count(*)::DOUBLE AS bars, sum(close) AS closeSum, sum(volume) AS volumeSum, sum(quote) AS quoteVolumeSum, sum(buy) AS buyVolumeSum, max(high) AS highMax FROM b`,
-  )).getRowObjects()[0];
+    )
+  ).getRowObjects()[0];
   const t3 = performance.now();
   connection.closeSync();
   instance.closeSync();

@@ -34,7 +34,9 @@ function nullClient(url: URL): Promise<ClientRun> {
     let started = 0;
     socket.on("connect", () => {
       const key = crypto.randomBytes(16).toString("base64");
-      socket.write(`GET /public/stream HTTP/1.1\r\nHost: ${url.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+      socket.write(
+        `GET /public/stream HTTP/1.1\r\nHost: ${url.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+      );
     });
     socket.on("data", (chunk) => {
       if (started === 0) started = performance.now();
@@ -67,13 +69,27 @@ function bareClient(url: string, count: number): Promise<ClientRun> {
 
 /** The project's capture of `count` messages of `stream`, into a sample file under `outDir`. */
 async function captureClient(wsBaseUrl: string, stream: string, count: number, outDir: string): Promise<ClientRun> {
-  const result = await capture({ streams: [stream], count, wsBaseUrl, outDir, depthSnapshotLimit: false, name: `bench-${stream.replace(/@/g, "-")}-${process.pid}` });
+  const result = await capture({
+    streams: [stream],
+    count,
+    wsBaseUrl,
+    outDir,
+    depthSnapshotLimit: false,
+    name: `bench-${stream.replace(/@/g, "-")}-${process.pid}`,
+  });
   const finishedAt = performance.timeOrigin + performance.now();
   const first = result.messages[0].localTimestamp ?? NaN;
   const last = result.messages[result.messages.length - 1].localTimestamp ?? NaN;
   const n = result.messages.length;
   const size = fs.statSync(result.file).size;
-  const run = { messages: n, ms: last - first, rate: (n - 1) / ((last - first) / 1000), peakRssMiB: peakRssMiB(), finishMs: finishedAt - last, bytesPerMessage: size / n };
+  const run = {
+    messages: n,
+    ms: last - first,
+    rate: (n - 1) / ((last - first) / 1000),
+    peakRssMiB: peakRssMiB(),
+    finishMs: finishedAt - last,
+    bytesPerMessage: size / n,
+  };
   fs.rmSync(result.file, { force: true });
   return run;
 }

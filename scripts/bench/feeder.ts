@@ -59,7 +59,10 @@ const count = Number(process.argv[3]);
 const wire = encodeFrames(buildFrames(kind, count));
 const server = http.createServer((_request, response) => response.writeHead(426).end());
 server.on("upgrade", (request: http.IncomingMessage, socket: net.Socket) => {
-  const accept = crypto.createHash("sha1").update(`${String(request.headers["sec-websocket-key"])}${WS_GUID}`).digest("base64");
+  const accept = crypto
+    .createHash("sha1")
+    .update(`${String(request.headers["sec-websocket-key"])}${WS_GUID}`)
+    .digest("base64");
   socket.setNoDelay(true);
   socket.on("error", () => socket.destroy());
   socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);

@@ -36,7 +36,12 @@ export function* repeatedTradeLines(count: number, frames = tradeFrames()): Gene
   for (let n = 0; n < count; n++) {
     const round = Math.floor(n / frames.length);
     const frame = frames[n % frames.length];
-    const data = { ...frame.data, E: Number(frame.data.E) + round * timeSpan, T: Number(frame.data.T) + round * timeSpan, t: Number(frame.data.t) + round * idSpan };
+    const data = {
+      ...frame.data,
+      E: Number(frame.data.E) + round * timeSpan,
+      T: Number(frame.data.T) + round * timeSpan,
+      t: Number(frame.data.t) + round * idSpan,
+    };
     const localTimestamp = Math.round((frame.localTimestamp + round * timeSpan) * 1000) / 1000;
     yield `{"localTimestamp":${localTimestamp},"stream":${JSON.stringify(frame.stream)},"data":${JSON.stringify(data)}}`;
   }
@@ -47,7 +52,11 @@ export function writeTradeSample(file: string, count: number): string {
   if (fs.existsSync(file)) return file;
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const fd = fs.openSync(`${file}.tmp`, "w");
-  const header = { journal: "streamlab", formatVersion: 1, meta: { source: { kind: "replay" }, symbols: ["BTCUSDT"], streams: ["btcusdt@trade"], startedAt: null, library: LIBRARY } };
+  const header = {
+    journal: "streamlab",
+    formatVersion: 1,
+    meta: { source: { kind: "replay" }, symbols: ["BTCUSDT"], streams: ["btcusdt@trade"], startedAt: null, library: LIBRARY },
+  };
   fs.writeSync(fd, JSON.stringify(header) + "\n");
   let chunk: string[] = [];
   for (const line of repeatedTradeLines(count)) {
