@@ -17,7 +17,16 @@
 import { DecodeError, SampleFileError, excerpt } from "../errors";
 import type { EventSchema } from "../binance/schema";
 import { bufferOf, isLineOriented, type StoredLines } from "./fast-lines";
-import { ColumnSet, DECIMAL, EVENT, FLAG, INTEGER, TEXT, planFor, type Plan } from "./fast-column-set";
+import * as slotCodes from "./fast-column-set";
+import { ColumnSet, planFor, type Plan } from "./fast-column-set";
+
+// Local copies: an imported binding can compile to a getter per read (tsx's CommonJS output),
+// which costs more than the rest of the inner loop.
+const EVENT = slotCodes.EVENT;
+const DECIMAL = slotCodes.DECIMAL;
+const INTEGER = slotCodes.INTEGER;
+const FLAG = slotCodes.FLAG;
+const TEXT = slotCodes.TEXT;
 
 /** What the scanner needs of a decoder: payload → record (as binance/decode.ts's `decoderFor`). */
 export type RecordDecoder = (data: unknown, localTimestamp: number | null) => unknown;
