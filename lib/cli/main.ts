@@ -8,6 +8,7 @@ import { StreamlabError, UsageError } from "../errors";
 import { STREAM_TYPES } from "../binance/endpoints";
 import { parseCommandArgs } from "./args";
 import type { Command, CommandIo } from "./command";
+import { bookCommand } from "./commands/book";
 import { captureCommand } from "./commands/capture";
 import { inspectCommand } from "./commands/inspect";
 import { labCommand } from "./commands/lab";
@@ -17,7 +18,7 @@ import { replayCommand } from "./commands/replay";
 import { startCommand } from "./commands/start";
 
 /** Every subcommand, in the order `streamlab --help` shows them. */
-export const COMMANDS: readonly Command[] = [captureCommand, replayCommand, inspectCommand, recoverCommand, listCommand, startCommand, labCommand];
+export const COMMANDS: readonly Command[] = [captureCommand, replayCommand, inspectCommand, bookCommand, recoverCommand, listCommand, startCommand, labCommand];
 
 /** The text `streamlab --help` prints. */
 export function usageText(commands: readonly Command[] = COMMANDS): string {
