@@ -6,7 +6,8 @@
  *   analysis  load + taker flow + 1 s OHLCV + VWAP over 100k and 1M trades: the library's fast
  *             path, loadSample, plain JSON.parse, DuckDB SQL, `streamlab query` when the CLI has
  *             it, and Debian's python3-pandas (/usr/bin/python3) when it is installed
- *   also      `import "../lib"`, order-book updates per second, bytes on disk per message.
+ *   also      `import "../lib"`, order-book updates per second (and scripts/bench-book.ts's
+ *             detail), bytes on disk per message.
  * Every path runs in its own process: wall time is the whole process, RSS its peak.
  * Samples are built under the OS temp folder (never committed).
  * Usage: npm run bench [-- --quick]   (--quick: 100k trades only, shorter capture runs)
@@ -319,6 +320,9 @@ async function main(): Promise<void> {
       ],
     ),
   );
+  // The order-book benchmark of the book work (scripts/bench-book.ts), in the same run.
+  const bookBench = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "bench-book.ts")], { cwd: ROOT, encoding: "utf8" });
+  say(`\n## order book in detail (scripts/bench-book.ts)\n\n\`\`\`\n${bookBench.stdout.trim() || bookBench.stderr.trim()}\n\`\`\``);
   if (!pandas) say("\nNote: pandas figures are missing: install Debian's python3-pandas to compare.");
   fs.writeFileSync(path.join(WORK, "last-run.md"), out.join("\n") + "\n");
   say(`\n(also written to ${path.join(WORK, "last-run.md")})`);
