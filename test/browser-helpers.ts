@@ -14,6 +14,16 @@ export type Tool = "python" | "chromium" | "notebook";
  * or null when every tool is installed. Use as `if (reason) return t.skip(reason);`.
  */
 export function missingTool(tools: readonly Tool[]): string | null {
+  const missing = firstMissingTool(tools);
+  // CI installs every tool: there a missing one is a failure, never a silent skip.
+  if (missing && process.env[REQUIRE_TOOLS_ENV] === "1") throw new Error(`${REQUIRE_TOOLS_ENV}=1 but ${missing}`);
+  return missing;
+}
+
+/** Set to 1 (as .ci/run does) to turn a missing tool into a test failure instead of a skip. */
+export const REQUIRE_TOOLS_ENV = "STREAMLAB_REQUIRE_TOOLS";
+
+function firstMissingTool(tools: readonly Tool[]): string | null {
   for (const tool of tools) {
     if (tool === "python") {
       try {

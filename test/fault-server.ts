@@ -21,6 +21,7 @@ import { answerControlMessage, type ControlSession } from "../lib/replay/control
 import { parseWebSocketPath } from "../lib/replay/paths";
 import { frameOf, loadReplayLibrary, type StreamRecording } from "../lib/replay/recordings";
 import { serveHttp } from "../lib/replay/rest";
+import { ReplayDepthBooks } from "../lib/replay/depth-books";
 
 /** A fault for one connection. */
 export type Fault =
@@ -126,6 +127,8 @@ function loopShifts(recording: StreamRecording): Record<string, number> {
 /** Starts a fault server on 127.0.0.1 (a free port). */
 export async function startFaultServer(options: FaultServerOptions): Promise<FaultServer> {
   const library = loadReplayLibrary(options.files);
+  /** The REST book at the feed's position (first round). */
+  const books = new ReplayDepthBooks(library);
   const speed = options.speed ?? 1;
   const keepLog = options.log ?? true;
   const recordings = [...library.recordings.values()].filter((recording) => !options.streams || options.streams.includes(recording.name));
@@ -242,6 +245,8 @@ export async function startFaultServer(options: FaultServerOptions): Promise<Fau
       }
       let batch = 0;
       while (!closed && dueAt(position) <= performance.now() && batch < 2000 && (options.loop || position < timeline.length)) {
+        const entry = timeline[position % timeline.length];
+        if (position < timeline.length) books.advance(entry.recording.name, entry.index + 1);
         const { stream, text } = frameText(position++);
         for (const peer of peers) {
           if (!peer.flowing || !peer.subscriptions.has(stream)) continue;
@@ -257,7 +262,7 @@ export async function startFaultServer(options: FaultServerOptions): Promise<Fau
     }
   }
 
-  const httpServer = http.createServer((req, res) => serveHttp(library, req, res));
+  const httpServer = http.createServer((req, res) => serveHttp(books, req, res));
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, clientTracking: false, maxPayload: 1024 * 1024 });
   httpServer.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on("error", () => undefined);

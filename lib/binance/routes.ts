@@ -5,9 +5,9 @@
  * table for people, and test/endpoints.test.ts checks that the two agree.
  * https://developers.binance.com/docs/derivatives/usds-margined-futures/websocket-market-streams/Important-WebSocket-Change-Notice
  *
- * Adding a stream family is adding a row to `STREAM_FAMILIES` (plus its decoder in decode.ts
- * and its frame builder in frames.ts) and to the table in docs/binance.md; nothing in the
- * capture code changes.
+ * Adding a stream family is adding its schema (binance/schema/, from which decoders, columns
+ * and frames derive), a row to `STREAM_FAMILIES` and the same row in docs/binance.md; nothing in
+ * the capture code changes.
  */
 
 /** The two market-data routes of the 2026 endpoint split (docs/binance.md, "Endpoints"). */

@@ -2,8 +2,9 @@
  * Capturing: `capture(...)` opens one connection per (route, chunk) of streams (plan.ts), each
  * kept alive by its link (link.ts: watchdog, reconnects with backoff, overlapping handovers),
  * journals every message to disk as it arrives (raw text plus receive time; frames that are not
- * messages become events), fetches REST depth snapshots for depth streams, and ends in a
- * format-2 sample (or several, with `rotate`) written by streaming. It ends when every stream
+ * messages become events), fetches REST depth snapshots for depth streams (the first, and a
+ * fresh one after every gap: depth-resync.ts), and ends in a format-2 sample (or several, with
+ * `rotate`) written by streaming. It ends when every stream
  * has its `count`, when `durationMs` has passed, when `signal` aborts, or when a connection
  * gives up after `maxReconnects` failed attempts (a `CONNECTION_LOST` that says what is
  * missing). Idle is never done: a silent live stream is a stall to repair, not the end.
@@ -12,9 +13,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { ConnectionError, InvalidArgumentError, excerpt } from "../errors";
 import { isBinanceHost, isDiffDepthStream, parseStreamName, resolveEndpoints } from "../binance/endpoints";
-import { BOOK_SNAPSHOT_LIMIT, SNAPSHOT_AFTER_BUFFERED_EVENTS } from "../binance/book-sync";
+import { BOOK_SNAPSHOT_LIMIT } from "../binance/book-sync";
 import { CONTROL_ERROR_CODES } from "../binance/control";
-import { fetchDepthSnapshot } from "../binance/rest";
 import { recoverOrphanJournals } from "../store/orphans";
 import { loadSample } from "../store/read";
 import {
@@ -27,6 +27,7 @@ import {
 } from "../store/sample-format";
 import { DEFAULT_CAPTURE_DIR, filesOfName, sampleFileName, unusedSampleName } from "../store/write";
 import { nowMs } from "./connection";
+import { DepthResync } from "./depth-resync";
 import { StreamLink, type LinkHost } from "./link";
 import { resolveCaptureSettings, resolveCaptureStreams, type CaptureOptions, type CaptureProgress, type CaptureSettings } from "./options";
 import { planConnections } from "./plan";
@@ -82,8 +83,7 @@ class CaptureSession implements LinkHost {
   private readonly done = new Set<string>();
   private readonly discarded = new Map<string, number>();
   private readonly unexpected = new Map<string, number>();
-  private readonly snapshotRequested = new Set<string>();
-  private readonly pendingSnapshots = new Set<Promise<void>>();
+  private readonly depthResync: DepthResync;
   private readonly links: StreamLink[];
   private readonly startedAt = nowMs();
   private readonly recorder: CaptureRecorder;
@@ -104,7 +104,7 @@ class CaptureSession implements LinkHost {
   constructor(
     private readonly streams: string[],
     wsBaseUrl: string,
-    private readonly restBaseUrl: string,
+    restBaseUrl: string,
     private readonly options: CaptureOptions,
     readonly settings: CaptureSettings,
   ) {
@@ -132,6 +132,15 @@ class CaptureSession implements LinkHost {
       for (const outcome of recoverOrphanJournals(outDir)) if (outcome.result) this.recovered.push(outcome.result.file);
     }
     const isBinance = isBinanceHost(new URL(wsBaseUrl).hostname);
+    this.depthResync = new DepthResync({
+      restBaseUrl,
+      limit: options.depthSnapshotLimit === undefined ? BOOK_SNAPSHOT_LIMIT : options.depthSnapshotLimit,
+      now: nowMs,
+      store: (snapshot) => {
+        if (!this.finished) this.recorder.appendSnapshot(snapshot);
+      },
+      report: (kind, { localTimestamp, ...fields }) => this.event(kind, fields, localTimestamp),
+    });
     this.recorder = new CaptureRecorder(
       outDir,
       name,
@@ -170,11 +179,11 @@ class CaptureSession implements LinkHost {
     return !this.ending && this.counts[stream] !== undefined && !this.done.has(stream);
   }
 
-  event(kind: CaptureEventKind, fields: Omit<CaptureEvent, "kind" | "localTimestamp"> = {}): void {
+  event(kind: CaptureEventKind, fields: Omit<CaptureEvent, "kind" | "localTimestamp"> = {}, localTimestamp = nowMs()): void {
     if (this.finished) return;
     if (kind === "malformed-frame") this.malformed++;
     if (kind === "gap") this.connectionGaps++;
-    this.recorder.appendEvent({ localTimestamp: nowMs(), kind, ...fields });
+    this.recorder.appendEvent({ localTimestamp, kind, ...fields });
   }
 
   store(stream: string, frameText: string, data: unknown, localTimestamp: number): void {
@@ -183,7 +192,7 @@ class CaptureSession implements LinkHost {
     const count = ++this.counts[stream];
     this.total++;
     this.lastAt.set(stream, localTimestamp);
-    if (count === SNAPSHOT_AFTER_BUFFERED_EVENTS) this.maybeFetchSnapshot(stream);
+    if (isDiffDepthStream(stream)) this.depthResync.onFrame(stream, frameText, localTimestamp);
     if (this.options.count !== undefined && count >= this.options.count) {
       this.markDone(stream);
       if (this.done.size === this.streams.length) return this.finish("count", `${this.options.count} messages per stream received`);
@@ -237,22 +246,6 @@ class CaptureSession implements LinkHost {
     this.done.add(stream);
     if (this.done.size === this.streams.length) return;
     for (const link of this.links) if (link.streams.has(stream) && link.finished) void link.stop();
-  }
-
-  /** Fetches one REST depth snapshot per depth symbol (unless `depthSnapshotLimit` is false) and journals it. */
-  private maybeFetchSnapshot(stream: string): void {
-    const parsed = parseStreamName(stream);
-    if (!isDiffDepthStream(stream) || this.snapshotRequested.has(parsed.symbol)) return;
-    this.snapshotRequested.add(parsed.symbol);
-    const limit = this.options.depthSnapshotLimit === undefined ? BOOK_SNAPSHOT_LIMIT : this.options.depthSnapshotLimit;
-    if (limit === false) return;
-    const task = fetchDepthSnapshot(this.restBaseUrl, parsed.symbol, limit)
-      .then((response) => {
-        if (!this.finished) this.recorder.appendSnapshot({ localTimestamp: nowMs(), symbol: parsed.symbol, limit, response });
-      })
-      .catch((error: Error) => this.event("error", { detail: `Depth snapshot for ${parsed.symbol} failed: ${error.message}` }))
-      .finally(() => this.pendingSnapshots.delete(task));
-    this.pendingSnapshots.add(task);
   }
 
   private tick(): void {
@@ -333,7 +326,8 @@ class CaptureSession implements LinkHost {
     this.durationTimer?.cancel();
     if (this.tickTimer) clearInterval(this.tickTimer);
     const closing = Promise.all(this.links.map((link) => link.stop()));
-    if (error === null) await Promise.race([Promise.all([...this.pendingSnapshots]), new Promise((r) => setTimeout(r, 2000))]);
+    if (error === null) await Promise.race([this.depthResync.idle(), new Promise((r) => setTimeout(r, 2000))]);
+    this.depthResync.close();
     this.summarizeDropped();
     const missing = this.missing();
     const detail = error ? `Failed: ${error.message}` : `Finished: ${reason}.${missing ? ` Missing: ${missing}.` : ""}`;

@@ -11,6 +11,7 @@ import type { CaptureOptions, CaptureProgress } from "../capture/options";
 import { resolveCaptureStreams } from "../capture/options";
 import { formatCaptureStatus } from "../capture/progress";
 import { DEFAULT_CAPTURE_DIR } from "../store/write";
+import { updatingTextOutput } from "./charts";
 
 /** A capture running in the background. */
 export interface CaptureHandle {
@@ -45,25 +46,6 @@ function registry(): Map<string, CaptureHandle> {
   return (holder[REGISTRY] ??= new Map());
 }
 
-/** An updating notebook output, or null outside a notebook kernel. */
-async function notebookDisplay(): Promise<((status: string) => void) | null> {
-  try {
-    const tslab = await import("tslab");
-    const display = tslab.newDisplay();
-    let working = true;
-    return (status: string) => {
-      if (!working) return;
-      try {
-        display.text(status);
-      } catch {
-        working = false; // not in a kernel
-      }
-    };
-  } catch {
-    return null;
-  }
-}
-
 /**
  * Starts a capture in the background and returns its handle at once; a capture started before
  * with the same key (re-running the cell) is stopped first, and its sample finished.
@@ -78,8 +60,7 @@ export function startCapture(options: StartCaptureOptions): CaptureHandle {
   let progress: CaptureProgress | null = null;
   let status = "starting";
   let running = true;
-  let show: ((status: string, progress: CaptureProgress) => void) | null = options.display === false ? null : (options.display ?? null);
-  const displayReady = options.display === undefined ? notebookDisplay().then((display) => (show = display)) : Promise.resolve();
+  const show: ((status: string, progress: CaptureProgress) => void) | null = options.display === false ? null : (options.display ?? updatingTextOutput());
   const { key: _key, display: _display, ...captureOptions } = options;
   const done = capture({
     ...captureOptions,
@@ -96,7 +77,6 @@ export function startCapture(options: StartCaptureOptions): CaptureHandle {
     if (registry().get(key) === handle) registry().delete(key);
   });
   done.catch(() => undefined);
-  void displayReady;
   const handle: CaptureHandle = {
     key,
     get progress() {

@@ -7,7 +7,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { StreamlabError } from "../errors";
+import { InvalidArgumentError } from "../errors";
 import { insertChartFallback, screenshotCharts } from "./chart-fallback";
 import { findChromium, launchChromium, loadPlaywright } from "./chromium";
 import { executeNotebooks, runPython, type ExecutedNotebook, type ExportSummary, type NotebookError, type SignSummary } from "./execute";
@@ -89,9 +89,9 @@ export async function renderWorkspace(options: RenderOptions = {}): Promise<Rend
   const sources = (options.notebooks ?? listNotebooks(NOTEBOOKS_DIR)).map((file) => path.resolve(file));
   const names = sources.map((file) => path.basename(file, ".ipynb"));
   const duplicate = names.find((name, index) => names.indexOf(name) !== index);
-  if (duplicate) throw new StreamlabError("INVALID_NOTEBOOKS", `Two notebooks are named "${duplicate}.ipynb": their reports would overwrite each other.`);
+  if (duplicate) throw new InvalidArgumentError("INVALID_NOTEBOOKS", `Two notebooks are named "${duplicate}.ipynb": their reports would overwrite each other.`);
   const missing = sources.find((file) => !fs.existsSync(file));
-  if (missing) throw new StreamlabError("INVALID_NOTEBOOKS", `No such notebook: ${missing}.`);
+  if (missing) throw new InvalidArgumentError("INVALID_NOTEBOOKS", `No such notebook: ${missing}.`);
   checkKernelRegistered();
   findPython();
   const env = jupyterEnv(options.env);

@@ -49,7 +49,8 @@ export interface StoredDepthSnapshot {
  * after a failure), `error`, `malformed-frame` (a frame that is not a message; never stored as
  * one), `server-error`, `silent`, `stall` (the watchdog replaced a connection that stopped
  * delivering), `gap` (messages lost on a stream, with `loss`), `handover` (a connection replaced
- * by an overlapping one, nothing lost), `rotate` (a new sample file started), `stopped`.
+ * by an overlapping one, nothing lost), `rotate` (a new sample file started), `stopped`, and the
+ * local-book upkeep of depth streams: `depth-gap`, `resync`, `resync-retry`.
  */
 export type CaptureEventKind =
   | "open"
@@ -63,7 +64,13 @@ export type CaptureEventKind =
   | "gap"
   | "handover"
   | "rotate"
-  | "stopped";
+  | "stopped"
+  /** A diff-depth event whose `pu` is not the previous `u`: the local book needs a new snapshot (capture/depth-resync.ts). */
+  | "depth-gap"
+  /** A new REST snapshot stored after a depth gap. */
+  | "resync"
+  /** A snapshot fetch that failed (429/418, timeout, error) or came back older than the gap, and is retried after a delay. */
+  | "resync-retry";
 
 /** Every `CaptureEventKind`, for checks. */
 export const CAPTURE_EVENT_KINDS: readonly CaptureEventKind[] = [
@@ -79,6 +86,9 @@ export const CAPTURE_EVENT_KINDS: readonly CaptureEventKind[] = [
   "handover",
   "rotate",
   "stopped",
+  "depth-gap",
+  "resync",
+  "resync-retry",
 ];
 
 /**
