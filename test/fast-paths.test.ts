@@ -151,7 +151,7 @@ test("a large shifted sample (journal lines, and the same messages as a sample f
   const fast = tradeColumns(readStoredLines(journal));
   assert.deepStrictEqual(fast, tradeColumns(loadSample(journal).messages));
   checkAgainstReference(fs.readFileSync(journal, "utf8"), fast);
-  const sampleFile = saveSample(loadSample(journal).messages, { dir, name: "trades" });
+  const sampleFile = saveSample(loadSample(journal).messages, { dir, name: "trades-saved" });
   assert.deepStrictEqual(tradeColumns(readStoredLines(sampleFile)), fast);
   fs.rmSync(dir, { recursive: true, force: true });
 });
