@@ -84,7 +84,7 @@ function checkOut(out: string, inputs: readonly string[]): void {
 async function sampleId(db: DuckDb, sample: SampleFile): Promise<string> {
   const reader = await db.read(`SELECT local_timestamp, stream, data FROM _messages LIMIT 1`);
   const types = reader.columnTypes();
-  const rows = reader.getRowsJson().map((row) => row.map((value, i) => plainValue(value, types[i])));
+  const rows = reader.getRows().map((row) => row.map((value, i) => plainValue(value, types[i])));
   return sampleIdOf(rows, sample.name);
 }
 
