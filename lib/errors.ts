@@ -83,6 +83,7 @@ export const ERROR_CODES = {
   INVALID_SNAPSHOT: "InvalidArgumentError",
   WRONG_SYMBOL: "InvalidArgumentError",
   NO_DEPTH_MESSAGES: "InvalidArgumentError",
+  INVALID_TIME: "InvalidArgumentError",
   UNKNOWN_SYMBOL: "InvalidArgumentError",
   SYMBOL_REQUIRED: "InvalidArgumentError",
   UNKNOWN_STREAM: "InvalidArgumentError",

@@ -64,8 +64,12 @@ test("every notebook runs top to bottom against the replay server with zero erro
   assert.match(trade, /No gaps: 20 consecutive trade ids\./);
   assert.match(text("00-overview"), /6 buys, 14 sells; buy \/ sell notional × 100 = 14\.42 %/);
   const depth = text("04-depth");
-  assert.match(depth, /Chain unbroken: 600 updates, every pu equals the previous u\./);
+  assert.match(depth, /Chain unbroken: 2000 updates, every pu equals the previous u\./);
   assert.match(depth, /[1-9]\d* bookTicker messages shared an update id with a depth event: [1-9]\d* matches, 0 mismatches\./);
+  assert.match(depth, /BTCUSDT synced at u=\d+: best bid \d+\.\d\d × \d+\.\d{3}, best ask \d+\.\d\d × \d+\.\d{3}, spread \d+\.\d\d/);
+  assert.match(depth, /[1-9]\d* moments with a synced book then and 1000 ms later: correlation of imbalance with the next mid move -?\d\.\d{3}\./);
+  assert.match(depth, /1 depth gap\(s\), 1 resync\(s\): 2 snapshot\(s\) stored/);
+  assert.match(depth, /Synced again at u=\d+: the book is exact again\./);
   assert.match(text("01-ticker"), /priceChangePercent/);
   assert.match(text("03-mini-ticker"), /In @ticker but not in @miniTicker/);
   assert.match(text("05-agg-trade"), /VWAP over 3 aggregates: 83869\.80/);

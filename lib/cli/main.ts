@@ -8,6 +8,7 @@ import { StreamlabError, UsageError } from "../errors";
 import { STREAM_TYPES } from "../binance/endpoints";
 import { parseCommandArgs } from "./args";
 import type { Command, CommandIo } from "./command";
+import { bookCommand } from "./commands/book";
 import { captureCommand } from "./commands/capture";
 import { exportCommand } from "./commands/export";
 import { inspectCommand } from "./commands/inspect";
@@ -23,6 +24,7 @@ export const COMMANDS: readonly Command[] = [
   captureCommand,
   replayCommand,
   inspectCommand,
+  bookCommand,
   recoverCommand,
   listCommand,
   exportCommand,

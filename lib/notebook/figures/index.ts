@@ -10,4 +10,5 @@ export * from "./trades";
 export * from "./timing";
 export * from "./tickers";
 export * from "./depth";
+export * from "./book";
 export * from "./sql";
