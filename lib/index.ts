@@ -1,7 +1,8 @@
 /**
  * What a notebook imports: `import { capture, loadSample, tradesFrame, showChart } from "../lib";`
- * Re-exports only. (Importing this loads danfojs-node and tslab; the CLI and tests import the
- * modules they need directly.)
+ * Re-exports only. Importing it is fast: danfojs-node and tslab are loaded on the first frame
+ * built or output shown (notebook/frames.ts, notebook/charts.ts); the CLI and tests import the
+ * modules they need directly.
  */
 export * from "./errors";
 export * from "./binance/endpoints";
@@ -29,6 +30,7 @@ export * from "./notebook/workspace";
 export * from "./notebook/notebook-data";
 export * from "./analysis/inspect";
 export * from "./analysis/columns";
+export { readStoredLines, storedLinesOf, isStoredLines, type StoredLines } from "./analysis/fast-lines";
 export * from "./analysis/taker-flow";
 export * from "./analysis/trade-stats";
 export * from "./analysis/histogram";
