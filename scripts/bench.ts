@@ -316,13 +316,23 @@ async function main(): Promise<void> {
       ["what", "figure"],
       [
         ["order-book updates applied (decode + apply, BTCUSDT @depth@0ms, 20 rounds)", `${fmt(num(book.rate))} updates/s`],
-        ["export (Parquet)", "not in this checkout (lib/dataset)"],
+        ["export (Parquet)", "see the datasets section below (scripts/bench-datasets.ts)"],
       ],
     ),
   );
   // The order-book benchmark of the book work (scripts/bench-book.ts), in the same run.
-  const bookBench = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "bench-book.ts")], { cwd: ROOT, encoding: "utf8" });
+  const bookBench = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "bench-book.ts")], {
+    cwd: ROOT,
+    encoding: "utf8",
+  });
   say(`\n## order book in detail (scripts/bench-book.ts)\n\n\`\`\`\n${bookBench.stdout.trim() || bookBench.stderr.trim()}\n\`\`\``);
+  // The datasets and SQL benchmark (scripts/bench-datasets.ts): read_json, query, export throughput, bytes on disk.
+  const datasetsBench = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "bench-datasets.ts")], {
+    cwd: ROOT,
+    encoding: "utf8",
+    maxBuffer: 64 << 20,
+  });
+  say(`\n## datasets and SQL (scripts/bench-datasets.ts)\n\n${datasetsBench.stdout.trim() || datasetsBench.stderr.trim()}`);
   if (!pandas) say("\nNote: pandas figures are missing: install Debian's python3-pandas to compare.");
   fs.writeFileSync(path.join(WORK, "last-run.md"), out.join("\n") + "\n");
   say(`\n(also written to ${path.join(WORK, "last-run.md")})`);
