@@ -232,6 +232,7 @@ test(
         restBaseUrl,
         outDir: makeTempDir(),
         name: "rate-limited",
+        keepMessages: true,
       });
       const t0 = sample.events[0].localTimestamp;
       const story = JSON.stringify({

@@ -12,6 +12,8 @@
  * `NaN` where the recording has none. Ids are kept in `Float64Array`s (exact up to 2^53).
  */
 import { DecodeError, InvalidArgumentError, excerpt } from "../errors";
+import { fastEventColumns } from "./fast-columns";
+import { isStoredLines, readLineMessages, type StoredLines } from "./fast-lines";
 import { decodeDepthUpdate, decoderFor, type AggTrade, type BookTicker, type DepthUpdate, type MiniTicker, type Ticker, type Trade } from "../binance/decode";
 import {
   AGG_TRADE_SCHEMA, BOOK_TICKER_SCHEMA, DEPTH_UPDATE_SCHEMA, MINI_TICKER_SCHEMA, TICKER_SCHEMA, TRADE_SCHEMA,
@@ -71,8 +73,12 @@ export interface DepthLevelColumns {
   readonly quantity: Float64Array;
 }
 
-/** A column builder: messages (or decoded records of the type) → columns. */
-export type ColumnsBuilder<R, C> = (messages: readonly MessageLike[] | readonly R[]) => C;
+/**
+ * A column builder: messages (or decoded records of the type) → columns. Given `StoredLines`
+ * (`readStoredLines(file)`, analysis/fast-columns.ts) it reads the columns straight from the text,
+ * with no record per message, and gives the same columns.
+ */
+export type ColumnsBuilder<R, C> = (messages: readonly MessageLike[] | readonly R[] | StoredLines) => C;
 
 interface Collected<T> {
   records: T[];
@@ -190,7 +196,7 @@ function addColumn(out: Record<string, unknown>, records: readonly Row[], field:
  * Messages (or decoded records) of one event type → its typed columns, as its schema says.
  * @example eventColumns(MARK_PRICE_SCHEMA, sample.messages).fundingRate
  */
-export function eventColumns<S extends EventSchema>(schema: S, messages: readonly MessageLike[] | readonly RecordOf<S>[]): ColumnsOf<S> {
+export function eventColumns<S extends EventSchema>(schema: S, messages: readonly MessageLike[] | readonly RecordOf<S>[] | StoredLines): ColumnsOf<S> {
   return columnsFor(schema)(messages);
 }
 
@@ -198,7 +204,13 @@ export function eventColumns<S extends EventSchema>(schema: S, messages: readonl
 export function columnsFor<S extends EventSchema>(schema: S): ColumnsBuilder<RecordOf<S>, ColumnsOf<S>> {
   const decode = decoderFor(schema);
   const fields = columnarFields(schema);
-  return (messages) => {
+  return (input) => {
+    let messages = input as readonly MessageLike[] | readonly RecordOf<S>[];
+    if (isStoredLines(input)) {
+      const fast = fastEventColumns(schema, input, decode);
+      if (fast !== null) return fast as ColumnsOf<S>;
+      messages = readLineMessages(input);
+    }
     const collected = collectRecords<RecordOf<S>>(messages, schema.eventType, schema.kind as RecordOf<S>["kind"], decode);
     const records = collected.records as readonly Row[];
     const localTimestamp = new Float64Array(records.length);
@@ -232,13 +244,13 @@ export const depthColumns: ColumnsBuilder<DepthUpdate, DepthColumns> = columnsFo
 export const bookTickerColumns: ColumnsBuilder<BookTicker, BookTickerColumns> = columnsFor(BOOK_TICKER_SCHEMA);
 
 /** Decodes `depthUpdate` messages (or passes decoded `DepthUpdate` records through), in order. */
-export function decodeDepthMessages(messages: readonly MessageLike[] | readonly DepthUpdate[]): { updates: DepthUpdate[]; streams: string[] } {
-  const collected = collectRecords<DepthUpdate>(messages, "depthUpdate", "depth", decodeDepthUpdate);
+export function decodeDepthMessages(messages: readonly MessageLike[] | readonly DepthUpdate[] | StoredLines): { updates: DepthUpdate[]; streams: string[] } {
+  const collected = collectRecords<DepthUpdate>(isStoredLines(messages) ? readLineMessages(messages) : messages, "depthUpdate", "depth", decodeDepthUpdate);
   return { updates: collected.records, streams: collected.streams };
 }
 
 /** `depthUpdate` messages → one row per price level (bids first, then asks, per update). */
-export function depthLevelColumns(messages: readonly MessageLike[] | readonly DepthUpdate[]): DepthLevelColumns {
+export function depthLevelColumns(messages: readonly MessageLike[] | readonly DepthUpdate[] | StoredLines): DepthLevelColumns {
   const { updates } = decodeDepthMessages(messages);
   let total = 0;
   for (const update of updates) total += update.bids.length + update.asks.length;
