@@ -57,8 +57,3 @@ export function retryAfterMsOf(error: unknown): number | null {
   const match = /retry after (\d+(?:\.\d+)?) s/.exec(error.message);
   return match ? Number(match[1]) * 1000 : null;
 }
-
-/** Whether a `fetchDepthSnapshot` failure says to back off: 429 or 418 (`RATE_LIMITED`). */
-export function isRateLimited(error: unknown): boolean {
-  return error instanceof ConnectionError && error.code === "RATE_LIMITED";
-}
