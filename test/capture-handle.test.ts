@@ -18,7 +18,14 @@ test("startCapture: a handle with live counts and status; stop() finishes the sa
   try {
     const outDir = makeTempDir();
     const shown: string[] = [];
-    const options = { streams: ["btcusdt@trade"], count: 1_000_000, wsBaseUrl: server.url, outDir, progressIntervalMs: 100, display: (status: string) => shown.push(status) };
+    const options = {
+      streams: ["btcusdt@trade"],
+      count: 1_000_000,
+      wsBaseUrl: server.url,
+      outDir,
+      progressIntervalMs: 100,
+      display: (status: string) => shown.push(status),
+    };
     const first = startCapture(options);
     assert.equal(first.running, true);
     assert.deepEqual(first.counts, { "btcusdt@trade": 0 });

@@ -29,11 +29,15 @@ const HEADER: JournalHeaderMeta = {
 };
 const TEMP = makeTempDir();
 const freshDir = () => fs.mkdtempSync(path.join(TEMP, "safety-"));
-const trade = (t: number) => `{"stream":"btcusdt@trade","data":{"e":"trade","E":${1000 + t},"T":${1000 + t},"s":"BTCUSDT","t":${t},"p":"1.0","q":"1","X":"MARKET","m":false}}`;
+const trade = (t: number) =>
+  `{"stream":"btcusdt@trade","data":{"e":"trade","E":${1000 + t},"T":${1000 + t},"s":"BTCUSDT","t":${t},"p":"1.0","q":"1","X":"MARKET","m":false}}`;
 
 function sink(): { stream: NodeJS.WritableStream; text(): string } {
   const chunks: string[] = [];
-  return { stream: { write: (chunk: string) => (chunks.push(String(chunk)), true) } as unknown as NodeJS.WritableStream, text: () => chunks.join("") };
+  return {
+    stream: { write: (chunk: string) => (chunks.push(String(chunk)), true) } as unknown as NodeJS.WritableStream,
+    text: () => chunks.join(""),
+  };
 }
 
 /** A journal with good trades 1..6 and two bad lines that start like the subscribed stream's messages. */
@@ -53,14 +57,21 @@ test("a journal with malformed lines (cut JSON, no data) is recovered: good mess
   const original = fs.readFileSync(journal);
   const file = recoverJournal(journal);
   const sample = loadSample(file);
-  assert.deepEqual(sample.messages.map((m) => (m.data as { t: number }).t), [1, 2, 3, 4, 5, 6]);
+  assert.deepEqual(
+    sample.messages.map((m) => (m.data as { t: number }).t),
+    [1, 2, 3, 4, 5, 6],
+  );
   const errors = sample.events.filter((e) => e.kind === "error").map((e) => e.detail ?? "");
   assert.equal(errors.length, 2);
   assert.match(errors[0], /^Line 5 of the journal could not be read and was left out .*"data":\{"e":"tra/);
   assert.match(errors[1], /^Line 6 of the journal could not be read and was left out .*is not a stream message/);
   assert.equal(fs.existsSync(journal), false);
   assert.deepEqual(fs.readFileSync(`${journal}.kept`), original, "the journal is kept, byte for byte, beside the sample");
-  assert.deepEqual(listSamples(dir).map((s) => s.name), ["damaged.jsonl"], "the kept journal is not listed or recovered again");
+  assert.deepEqual(
+    listSamples(dir).map((s) => s.name),
+    ["damaged.jsonl"],
+    "the kept journal is not listed or recovered again",
+  );
 });
 
 test("recover never overwrites: an existing sample of the same name stays, the recovered one is written beside with a suffix", () => {
@@ -93,7 +104,10 @@ test("recover of a folder goes on past a journal it cannot read, reports it, and
   assert.equal(status, 2);
   assert.deepEqual(out.text().trim().split("\n"), [path.join(dir, "b.jsonl"), path.join(dir, "c.jsonl")]);
   assert.match(err.text(), /streamlab: .*a\.partial\.jsonl is a folder, not a regular file.* \[NOT_A_FILE\]/);
-  assert.match(err.text(), /warning: 2 unreadable line\(s\) of .*b\.partial\.jsonl were left out of b\.jsonl .* kept as .*b\.partial\.jsonl\.kept/);
+  assert.match(
+    err.text(),
+    /warning: 2 unreadable line\(s\) of .*b\.partial\.jsonl were left out of b\.jsonl .* kept as .*b\.partial\.jsonl\.kept/,
+  );
   assert.ok(fs.existsSync(path.join(dir, "a.partial.jsonl")), "what could not be read is left as it was");
 });
 
@@ -126,27 +140,40 @@ test("a journal whose writer is gone (a killed capture, a restarted kernel) is f
   assert.equal(loadSample(path.join(dir, "orphan.jsonl")).complete, false);
 });
 
-test("list reads only regular files: a FIFO, a link to a device and a folder are skipped at once; big files are not read whole", { timeout: 20_000 }, () => {
-  const dir = freshDir();
-  saveSample(loadSample(path.join(BUNDLED, "btcusdt-trade.json")).messages, { dir, name: "good" });
-  execFileSync("mkfifo", [path.join(dir, "pipe.json")]);
-  fs.symlinkSync("/dev/zero", path.join(dir, "zero.json"));
-  fs.mkdirSync(path.join(dir, "folder.json"));
-  const started = Date.now();
-  assert.deepEqual(listSamples(dir).map((s) => s.name), ["good.jsonl"]);
-  assert.ok(Date.now() - started < 5000);
-  for (const name of ["pipe.json", "zero.json", "folder.json"]) {
-    assert.throws(() => loadSample(path.join(dir, name)), (error: SampleFileError) => {
-      assert.equal(error.code, "NOT_A_FILE", name);
-      assert.match(error.message, /not a regular file/);
-      return true;
-    });
-  }
-  const big = path.join(dir, "big.json");
-  fs.writeFileSync(big, "[");
-  fs.truncateSync(big, 2048);
-  assert.throws(() => readWholeFile(big, 1024), (error: SampleFileError) => error.code === "FILE_TOO_LARGE" && /read whole into memory/.test(error.message));
-});
+test(
+  "list reads only regular files: a FIFO, a link to a device and a folder are skipped at once; big files are not read whole",
+  { timeout: 20_000 },
+  () => {
+    const dir = freshDir();
+    saveSample(loadSample(path.join(BUNDLED, "btcusdt-trade.json")).messages, { dir, name: "good" });
+    execFileSync("mkfifo", [path.join(dir, "pipe.json")]);
+    fs.symlinkSync("/dev/zero", path.join(dir, "zero.json"));
+    fs.mkdirSync(path.join(dir, "folder.json"));
+    const started = Date.now();
+    assert.deepEqual(
+      listSamples(dir).map((s) => s.name),
+      ["good.jsonl"],
+    );
+    assert.ok(Date.now() - started < 5000);
+    for (const name of ["pipe.json", "zero.json", "folder.json"]) {
+      assert.throws(
+        () => loadSample(path.join(dir, name)),
+        (error: SampleFileError) => {
+          assert.equal(error.code, "NOT_A_FILE", name);
+          assert.match(error.message, /not a regular file/);
+          return true;
+        },
+      );
+    }
+    const big = path.join(dir, "big.json");
+    fs.writeFileSync(big, "[");
+    fs.truncateSync(big, 2048);
+    assert.throws(
+      () => readWholeFile(big, 1024),
+      (error: SampleFileError) => error.code === "FILE_TOO_LARGE" && /read whole into memory/.test(error.message),
+    );
+  },
+);
 
 test("metadata is checked on load and by inspect: a bad field is named with its file, not a TypeError", async () => {
   const dir = freshDir();

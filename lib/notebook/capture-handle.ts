@@ -60,7 +60,8 @@ export function startCapture(options: StartCaptureOptions): CaptureHandle {
   let progress: CaptureProgress | null = null;
   let status = "starting";
   let running = true;
-  const show: ((status: string, progress: CaptureProgress) => void) | null = options.display === false ? null : (options.display ?? updatingTextOutput());
+  const show: ((status: string, progress: CaptureProgress) => void) | null =
+    options.display === false ? null : (options.display ?? updatingTextOutput());
   const { key: _key, display: _display, ...captureOptions } = options;
   const done = capture({
     ...captureOptions,
