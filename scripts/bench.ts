@@ -188,9 +188,25 @@ function benchAnalysis(file: string, pandas: boolean): AnalysisRow[] {
     // The whole `streamlab query` process (start, DuckDB, read the sample, both answers), timed from outside.
     const timed = run(process.execPath, [path.join(ROOT, "bin", "streamlab.cjs"), "query", "--from", file, "--json", QUERY_SQL]);
     const answers = (timed.out as unknown as Array<Record<string, unknown>>)[0] ?? {};
-    rows.push({ path: "streamlab query (whole process)", wallMs: timed.wallMs, loadMs: NaN, analysisMs: NaN, peakRssMiB: NaN, answers, note: "RSS of a child process is not measured" });
+    rows.push({
+      path: "streamlab query (whole process)",
+      wallMs: timed.wallMs,
+      loadMs: NaN,
+      analysisMs: NaN,
+      peakRssMiB: NaN,
+      answers,
+      note: "RSS of a child process is not measured",
+    });
   } else {
-    rows.push({ path: "streamlab query", wallMs: NaN, loadMs: NaN, analysisMs: NaN, peakRssMiB: NaN, answers: null, note: "not in this checkout's CLI" });
+    rows.push({
+      path: "streamlab query",
+      wallMs: NaN,
+      loadMs: NaN,
+      analysisMs: NaN,
+      peakRssMiB: NaN,
+      answers: null,
+      note: "not in this checkout's CLI",
+    });
   }
   if (pandas) {
     const timed = run(PYTHON, [path.join(ROOT, "scripts", "bench", "pandas_trades.py"), file]);

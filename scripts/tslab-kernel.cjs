@@ -24,11 +24,13 @@ const overrides = {
     host.afterProgramCreate = function (builder) {
       const emit = builder.emit.bind(builder);
       builder.emit = function (sourceFile, writeFile, ...more) {
-        const remapped = writeFile && function (fileName, data, ...args) {
-          // Outside the notebook folder: type-checked, but loaded by tsx at run time.
-          if (!fileName.startsWith(prefix)) return;
-          return writeFile(outDir + "/" + fileName.slice(prefix.length), data, ...args);
-        };
+        const remapped =
+          writeFile &&
+          function (fileName, data, ...args) {
+            // Outside the notebook folder: type-checked, but loaded by tsx at run time.
+            if (!fileName.startsWith(prefix)) return;
+            return writeFile(outDir + "/" + fileName.slice(prefix.length), data, ...args);
+          };
         return emit(sourceFile, remapped, ...more);
       };
       return afterProgramCreate.call(this, builder);
@@ -38,7 +40,11 @@ const overrides = {
 };
 const patched = {};
 for (const key of Object.keys(ts)) {
-  Object.defineProperty(patched, key, key in overrides ? { enumerable: true, value: overrides[key] } : { enumerable: true, get: () => ts[key] });
+  Object.defineProperty(
+    patched,
+    key,
+    key in overrides ? { enumerable: true, value: overrides[key] } : { enumerable: true, get: () => ts[key] },
+  );
 }
 const require0 = Module.prototype.require;
 Module.prototype.require = function (id) {

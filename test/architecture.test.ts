@@ -59,12 +59,14 @@ test("no file of the repository cites notes that live outside it", () => {
   };
   for (const dir of ["lib", "test", "scripts", "docs", "notebooks"]) visit(path.join(PROJECT_ROOT, dir));
   if (/\b(BINANCE|DESIGN|ROADMAP)\.md\b/.test(fs.readFileSync(path.join(PROJECT_ROOT, "README.md"), "utf8"))) offenders.push("README.md");
-  assert.deepEqual(offenders.filter((file) => file !== "test/architecture.test.ts"), []);
+  assert.deepEqual(
+    offenders.filter((file) => file !== "test/architecture.test.ts"),
+    [],
+  );
 });
 
 test("danfojs and tslab are imported by one module each", () => {
-  const importers = (pattern: RegExp): string[] =>
-    libFiles().filter((file) => pattern.test(fs.readFileSync(path.join(LIB, file), "utf8")));
+  const importers = (pattern: RegExp): string[] => libFiles().filter((file) => pattern.test(fs.readFileSync(path.join(LIB, file), "utf8")));
   assert.deepEqual(importers(/from "danfojs-node"|require\("danfojs-node"\)/), ["notebook/frames.ts"]);
   assert.deepEqual(importers(/from "tslab"|require\("tslab"\)/), ["notebook/charts.ts"]);
 });

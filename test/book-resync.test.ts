@@ -32,7 +32,14 @@ test(
     const server = await startReplayServer({ files: [HFT], speed: 5, inject: { dropFrames: { [DEPTH]: [LOST] } } });
     let result;
     try {
-      result = await capture({ streams: [DEPTH], count: COUNT, wsBaseUrl: server.url, outDir: makeTempDir(), name: "lost-diff", keepMessages: true });
+      result = await capture({
+        streams: [DEPTH],
+        count: COUNT,
+        wsBaseUrl: server.url,
+        outDir: makeTempDir(),
+        name: "lost-diff",
+        keepMessages: true,
+      });
     } finally {
       await server.close();
     }

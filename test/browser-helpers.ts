@@ -32,7 +32,8 @@ function firstMissingTool(tools: readonly Tool[]): string | null {
         return "Python with nbclient and nbconvert not found: install `sudo apt-get install python3-nbclient jupyter-nbconvert` (Debian/Ubuntu) or `pip install nbclient nbconvert`";
       }
     } else if (tool === "chromium") {
-      if (!findChromium()) return "Chromium not found: install it with `sudo apt-get install chromium`, or set STREAMLAB_CHROMIUM to its path";
+      if (!findChromium())
+        return "Chromium not found: install it with `sudo apt-get install chromium`, or set STREAMLAB_CHROMIUM to its path";
       if (!loadPlaywright()) return "playwright-core not found: install it with `npm install` (a dev dependency)";
     } else if (!findJupyter("notebook")) {
       return "the classic Jupyter Notebook not found: install it with `sudo apt-get install jupyter-notebook`";

@@ -50,7 +50,9 @@ async function shutDownKernels(server: JupyterServer, token: string): Promise<vo
   const headers = { Authorization: `token ${token}` };
   const response = await fetch(`${base}/api/kernels`, { headers, signal: AbortSignal.timeout(10_000) });
   const kernels = (await response.json()) as Array<{ id: string }>;
-  await Promise.all(kernels.map((kernel) => fetch(`${base}/api/kernels/${kernel.id}`, { method: "DELETE", headers, signal: AbortSignal.timeout(10_000) })));
+  await Promise.all(
+    kernels.map((kernel) => fetch(`${base}/api/kernels/${kernel.id}`, { method: "DELETE", headers, signal: AbortSignal.timeout(10_000) })),
+  );
 }
 
 test("rendered notebooks draw their charts offline, in exported HTML and in the classic Notebook", { timeout: 600_000 }, async (t) => {
@@ -70,7 +72,9 @@ test("rendered notebooks draw their charts offline, in exported HTML and in the 
   assert.equal(smoke.fallbacks, 1);
   assert.equal(smoke.trusted, true);
   const ipynbText = fs.readFileSync(smoke.ipynb, "utf8");
-  const pngs = [...ipynbText.matchAll(/streamlab-chart-fallback[^>]*src=\\"data:image\/png;base64,([A-Za-z0-9+/=]+)/g)].map((match) => Buffer.from(match[1], "base64"));
+  const pngs = [...ipynbText.matchAll(/streamlab-chart-fallback[^>]*src=\\"data:image\/png;base64,([A-Za-z0-9+/=]+)/g)].map((match) =>
+    Buffer.from(match[1], "base64"),
+  );
   assert.equal(pngs.length, 1, "one PNG fallback in the notebook");
   assert.equal(pngs[0].subarray(1, 4).toString("latin1"), "PNG");
   t.diagnostic(`PNG fallback: ${(pngs[0].length / 1024).toFixed(1)} KiB`);
@@ -111,7 +115,11 @@ test("rendered notebooks draw their charts offline, in exported HTML and in the 
       unsigned.metadata.streamlab_test = "unsigned copy";
       fs.writeFileSync(path.join(notebookDir, "unsigned.ipynb"), JSON.stringify(unsigned));
       const token = randomBytes(16).toString("hex");
-      const env = { JUPYTER_DATA_DIR: dataDir, JUPYTER_CONFIG_DIR: makeTempDir("streamlab-jupyter-config-"), JUPYTER_RUNTIME_DIR: runtimeDir };
+      const env = {
+        JUPYTER_DATA_DIR: dataDir,
+        JUPYTER_CONFIG_DIR: makeTempDir("streamlab-jupyter-config-"),
+        JUPYTER_RUNTIME_DIR: runtimeDir,
+      };
       let server: JupyterServer | undefined;
       let strays: number[];
       const page = await browser.context.newPage();
@@ -128,13 +136,22 @@ test("rendered notebooks draw their charts offline, in exported HTML and in the 
         t.diagnostic(`classic Notebook drawn in ${Date.now() - started} ms`);
         const state = await readPage(page, "#notebook-container table");
         assert.equal(state.trusted, "Trusted");
-        assert.deepEqual(state.charts.map((chart) => chart.id), fileIds, "the saved outputs are shown, not new ones");
+        assert.deepEqual(
+          state.charts.map((chart) => chart.id),
+          fileIds,
+          "the saved outputs are shown, not new ones",
+        );
         for (const chart of state.charts) assert.ok(chart.svgs > 0 && chart.traces > 0, `chart ${chart.id} is drawn`);
-        assert.ok(state.tables.length > 0 && state.tables.every((rows) => rows > 0), `every table has rows: ${JSON.stringify(state.tables)}`);
+        assert.ok(
+          state.tables.length > 0 && state.tables.every((rows) => rows > 0),
+          `every table has rows: ${JSON.stringify(state.tables)}`,
+        );
         await page.screenshot({ path: path.join(outputDir, "smoke-classic-notebook.png") });
 
         await page.goto(`${base}/notebooks/unsigned.ipynb?token=${token}`, { waitUntil: "domcontentloaded", timeout: WAIT_MS });
-        await page.waitForFunction(`document.querySelectorAll(".streamlab-chart img.streamlab-chart-fallback").length > 0`, undefined, { timeout: WAIT_MS });
+        await page.waitForFunction(`document.querySelectorAll(".streamlab-chart img.streamlab-chart-fallback").length > 0`, undefined, {
+          timeout: WAIT_MS,
+        });
         await page.waitForTimeout(1000);
         const untrusted = await readPage(page, "#notebook-container table");
         assert.equal(untrusted.trusted, "Not Trusted");

@@ -87,19 +87,25 @@ test("bad input: the exact exit status and one stderr line, nothing on stdout, n
     {
       args: ["capture", "BTCUSDT@trade", "--count", "1", "--out", out],
       exit: 2,
-      stderr: 'streamlab: Invalid stream name "BTCUSDT@trade": symbols are lower-case in stream names ("btcusdt@trade"). [INVALID_STREAM_NAME]',
+      stderr:
+        'streamlab: Invalid stream name "BTCUSDT@trade": symbols are lower-case in stream names ("btcusdt@trade"). [INVALID_STREAM_NAME]',
     },
     {
       args: ["capture", "--symbols", "../x", "--types", "trade", "--count", "1", "--out", out],
       exit: 2,
-      stderr: 'streamlab: Invalid symbol "../x": expected 2-20 letters or digits such as "BTCUSDT" (optionally "_YYMMDD" for a delivery contract). [INVALID_SYMBOL]',
+      stderr:
+        'streamlab: Invalid symbol "../x": expected 2-20 letters or digits such as "BTCUSDT" (optionally "_YYMMDD" for a delivery contract). [INVALID_SYMBOL]',
     },
     {
       args: ["capture", "--symbols", "BTCUSDT", "--types", "tickr", "--count", "1", "--out", out],
       exit: 2,
       stderr: `streamlab: Unknown stream type "tickr": expected one of ${STREAM_TYPES.join(", ")}. [UNKNOWN_STREAM_TYPE]`,
     },
-    { args: ["capture", "--count", "1", "--out", out], exit: 2, stderr: "streamlab: capture needs stream names (btcusdt@trade) or --symbols with --types. [MISSING_ARGUMENT]" },
+    {
+      args: ["capture", "--count", "1", "--out", out],
+      exit: 2,
+      stderr: "streamlab: capture needs stream names (btcusdt@trade) or --symbols with --types. [MISSING_ARGUMENT]",
+    },
     {
       args: [...trade, "--symbols", "BTCUSDT"],
       exit: 2,
@@ -117,10 +123,26 @@ test("bad input: the exact exit status and one stderr line, nothing on stdout, n
       stderr: `streamlab: Sample ${path.join(taken, "mine.json")} already exists: choose another name; captured data is never overwritten. [SAMPLE_EXISTS]`,
     },
     // capture: limits
-    { args: ["capture", "btcusdt@trade", "--out", out], exit: 2, stderr: "streamlab: capture needs --count N or --duration <time> (or both). [MISSING_ARGUMENT]" },
-    { args: ["capture", "btcusdt@trade", "--count", "0", "--out", out], exit: 2, stderr: 'streamlab: Invalid --count "0": expected a positive whole number. [INVALID_FLAG_VALUE]' },
-    { args: ["capture", "btcusdt@trade", "--count", "1.5", "--out", out], exit: 2, stderr: 'streamlab: Invalid --count "1.5": expected a positive whole number. [INVALID_FLAG_VALUE]' },
-    { args: ["capture", "btcusdt@trade", "--out", out, "--count"], exit: 2, stderr: /^streamlab: Option '--count[^']*' argument missing\. Run "streamlab --help" for the options\. \[INVALID_FLAG_VALUE\]$/ },
+    {
+      args: ["capture", "btcusdt@trade", "--out", out],
+      exit: 2,
+      stderr: "streamlab: capture needs --count N or --duration <time> (or both). [MISSING_ARGUMENT]",
+    },
+    {
+      args: ["capture", "btcusdt@trade", "--count", "0", "--out", out],
+      exit: 2,
+      stderr: 'streamlab: Invalid --count "0": expected a positive whole number. [INVALID_FLAG_VALUE]',
+    },
+    {
+      args: ["capture", "btcusdt@trade", "--count", "1.5", "--out", out],
+      exit: 2,
+      stderr: 'streamlab: Invalid --count "1.5": expected a positive whole number. [INVALID_FLAG_VALUE]',
+    },
+    {
+      args: ["capture", "btcusdt@trade", "--out", out, "--count"],
+      exit: 2,
+      stderr: /^streamlab: Option '--count[^']*' argument missing\. Run "streamlab --help" for the options\. \[INVALID_FLAG_VALUE\]$/,
+    },
     {
       args: ["capture", "btcusdt@trade", "--duration", "soon", "--out", out],
       exit: 2,
@@ -133,49 +155,124 @@ test("bad input: the exact exit status and one stderr line, nothing on stdout, n
     },
     // capture: flags
     { args: [...trade, "--colour", "red"], exit: 2, stderr: `streamlab: Unknown option '--colour'. ${HELP} [UNKNOWN_FLAG]` },
-    { args: [...trade, "--quiet=yes"], exit: 2, stderr: `streamlab: Option '--quiet' does not take an argument. ${HELP} [INVALID_FLAG_VALUE]` },
+    {
+      args: [...trade, "--quiet=yes"],
+      exit: 2,
+      stderr: `streamlab: Option '--quiet' does not take an argument. ${HELP} [INVALID_FLAG_VALUE]`,
+    },
     // capture: URLs
     {
       args: [...trade, "--url", "ws://127.0.0.1:1/market"],
       exit: 2,
-      stderr: 'streamlab: Invalid websocket base URL "ws://127.0.0.1:1/market": give scheme, host and port only ("ws://127.0.0.1:1"); routes and paths are added as for Binance. [INVALID_BASE_URL]',
+      stderr:
+        'streamlab: Invalid websocket base URL "ws://127.0.0.1:1/market": give scheme, host and port only ("ws://127.0.0.1:1"); routes and paths are added as for Binance. [INVALID_BASE_URL]',
     },
-    { args: [...trade, "--url", "not-a-url"], exit: 2, stderr: 'streamlab: Invalid websocket base URL "not-a-url": expected a URL such as "wss://host:port". [INVALID_BASE_URL]' },
-    { args: [...trade, "--url", "http://127.0.0.1:1"], exit: 2, stderr: 'streamlab: Invalid websocket base URL "http://127.0.0.1:1": expected the scheme ws or wss. [INVALID_BASE_URL]' },
-    { args: [...trade, "--rest-url", "ftp://127.0.0.1:1"], exit: 2, stderr: 'streamlab: Invalid REST base URL "ftp://127.0.0.1:1": expected the scheme http or https. [INVALID_BASE_URL]' },
+    {
+      args: [...trade, "--url", "not-a-url"],
+      exit: 2,
+      stderr: 'streamlab: Invalid websocket base URL "not-a-url": expected a URL such as "wss://host:port". [INVALID_BASE_URL]',
+    },
+    {
+      args: [...trade, "--url", "http://127.0.0.1:1"],
+      exit: 2,
+      stderr: 'streamlab: Invalid websocket base URL "http://127.0.0.1:1": expected the scheme ws or wss. [INVALID_BASE_URL]',
+    },
+    {
+      args: [...trade, "--rest-url", "ftp://127.0.0.1:1"],
+      exit: 2,
+      stderr: 'streamlab: Invalid REST base URL "ftp://127.0.0.1:1": expected the scheme http or https. [INVALID_BASE_URL]',
+    },
     // inspect
     { args: ["inspect"], exit: 2, stderr: "streamlab: inspect needs exactly one sample file. [MISSING_ARGUMENT]" },
     { args: ["inspect", cut, empty], exit: 2, stderr: "streamlab: inspect needs exactly one sample file. [TOO_MANY_ARGUMENTS]" },
     { args: ["inspect", "--jsn", cut], exit: 2, stderr: `streamlab: Unknown option '--jsn'. ${HELP} [UNKNOWN_FLAG]` },
     { args: ["inspect", missing], exit: 2, stderr: `streamlab: Sample file ${missing} does not exist. [FILE_NOT_FOUND]` },
-    { args: ["inspect", cut], exit: 2, stderr: new RegExp(`^streamlab: Sample file ${escapeRegExp(cut)} is not valid JSON \\(.+; it looks truncated or corrupt\\)\\. \\[CORRUPT_SAMPLE\\]$`) },
+    {
+      args: ["inspect", cut],
+      exit: 2,
+      stderr: new RegExp(
+        `^streamlab: Sample file ${escapeRegExp(cut)} is not valid JSON \\(.+; it looks truncated or corrupt\\)\\. \\[CORRUPT_SAMPLE\\]$`,
+      ),
+    },
     { args: ["inspect", empty], exit: 2, stderr: `streamlab: Sample file ${empty} is not valid JSON (it is empty). [CORRUPT_SAMPLE]` },
-    { args: ["inspect", cutGzip], exit: 2, stderr: new RegExp(`^streamlab: Recording ${escapeRegExp(cutGzip)} is not a complete gzip file \\(.+\\)\\. \\[CORRUPT_GZIP\\]$`) },
+    {
+      args: ["inspect", cutGzip],
+      exit: 2,
+      stderr: new RegExp(`^streamlab: Recording ${escapeRegExp(cutGzip)} is not a complete gzip file \\(.+\\)\\. \\[CORRUPT_GZIP\\]$`),
+    },
     {
       args: ["inspect", notes],
       exit: 2,
       stderr: `streamlab: File ${notes} is not a sample: expected {"format": "streamlab.sample", ...} or a JSON array of {"stream", "data"} messages. [NOT_A_SAMPLE]`,
     },
     // replay (every case fails before a server starts)
-    { args: ["replay"], exit: 2, stderr: "streamlab: replay needs at least one recording file or folder, e.g. data/bundled. [MISSING_ARGUMENT]" },
-    { args: ["replay", path.join(out, "missing")], exit: 2, stderr: `streamlab: No such file or folder: ${path.join(out, "missing")}. [NO_SUCH_PATH]` },
-    { args: ["replay", emptyDir], exit: 2, stderr: `streamlab: No recordings (.json, .jsonl, .jsonl.gz) in ${emptyDir}: replay needs at least one. [MISSING_ARGUMENT]` },
+    {
+      args: ["replay"],
+      exit: 2,
+      stderr: "streamlab: replay needs at least one recording file or folder, e.g. data/bundled. [MISSING_ARGUMENT]",
+    },
+    {
+      args: ["replay", path.join(out, "missing")],
+      exit: 2,
+      stderr: `streamlab: No such file or folder: ${path.join(out, "missing")}. [NO_SUCH_PATH]`,
+    },
+    {
+      args: ["replay", emptyDir],
+      exit: 2,
+      stderr: `streamlab: No recordings (.json, .jsonl, .jsonl.gz) in ${emptyDir}: replay needs at least one. [MISSING_ARGUMENT]`,
+    },
     {
       args: ["replay", notes],
       exit: 2,
       stderr: `streamlab: File ${notes} is not a sample: expected {"format": "streamlab.sample", ...} or a JSON array of {"stream", "data"} messages. [NOT_A_SAMPLE]`,
     },
-    { args: ["replay", noMessages], exit: 2, stderr: `streamlab: Recording ${JSON.stringify(noMessages)} holds no stream messages: a replay needs at least one. [NO_MESSAGES]` },
-    { args: ["replay", BUNDLED, "--port", "70000"], exit: 2, stderr: 'streamlab: Invalid --port "70000": expected 0-65535. [INVALID_FLAG_VALUE]' },
-    { args: ["replay", BUNDLED, "--speed", "0"], exit: 2, stderr: 'streamlab: Invalid --speed "0": expected realtime, max or a positive multiplier. [INVALID_FLAG_VALUE]' },
+    {
+      args: ["replay", noMessages],
+      exit: 2,
+      stderr: `streamlab: Recording ${JSON.stringify(noMessages)} holds no stream messages: a replay needs at least one. [NO_MESSAGES]`,
+    },
+    {
+      args: ["replay", BUNDLED, "--port", "70000"],
+      exit: 2,
+      stderr: 'streamlab: Invalid --port "70000": expected 0-65535. [INVALID_FLAG_VALUE]',
+    },
+    {
+      args: ["replay", BUNDLED, "--speed", "0"],
+      exit: 2,
+      stderr: 'streamlab: Invalid --speed "0": expected realtime, max or a positive multiplier. [INVALID_FLAG_VALUE]',
+    },
     { args: ["replay", BUNDLED, "--loop"], exit: 2, stderr: `streamlab: Unknown option '--loop'. ${HELP} [UNKNOWN_FLAG]` },
     // recover, list, start, lab
-    { args: ["recover", path.join(out, "missing")], exit: 2, stderr: `streamlab: No such file or folder: ${path.join(out, "missing")}. [NO_SUCH_PATH]` },
-    { args: ["recover", notes], exit: 2, stderr: `streamlab: File ${notes} is not a capture journal: expected a name ending in .partial.jsonl. [NOT_A_JOURNAL]` },
-    { args: ["recover", out, inputs], exit: 2, stderr: `streamlab: recover takes one folder or journal file, got 2 arguments: ${JSON.stringify(out)} ${JSON.stringify(inputs)}. [TOO_MANY_ARGUMENTS]` },
-    { args: ["list", path.join(out, "missing")], exit: 2, stderr: `streamlab: No such file or folder: ${path.join(out, "missing")}. [NO_SUCH_PATH]` },
-    { args: ["list", out, inputs], exit: 2, stderr: `streamlab: list takes one folder, got 2 arguments: ${JSON.stringify(out)} ${JSON.stringify(inputs)}. [TOO_MANY_ARGUMENTS]` },
-    { args: ["start", "--source", "nowhere"], exit: 2, stderr: 'streamlab: Invalid source "nowhere": expected auto, live, replay or bundled. [INVALID_SOURCE]' },
+    {
+      args: ["recover", path.join(out, "missing")],
+      exit: 2,
+      stderr: `streamlab: No such file or folder: ${path.join(out, "missing")}. [NO_SUCH_PATH]`,
+    },
+    {
+      args: ["recover", notes],
+      exit: 2,
+      stderr: `streamlab: File ${notes} is not a capture journal: expected a name ending in .partial.jsonl. [NOT_A_JOURNAL]`,
+    },
+    {
+      args: ["recover", out, inputs],
+      exit: 2,
+      stderr: `streamlab: recover takes one folder or journal file, got 2 arguments: ${JSON.stringify(out)} ${JSON.stringify(inputs)}. [TOO_MANY_ARGUMENTS]`,
+    },
+    {
+      args: ["list", path.join(out, "missing")],
+      exit: 2,
+      stderr: `streamlab: No such file or folder: ${path.join(out, "missing")}. [NO_SUCH_PATH]`,
+    },
+    {
+      args: ["list", out, inputs],
+      exit: 2,
+      stderr: `streamlab: list takes one folder, got 2 arguments: ${JSON.stringify(out)} ${JSON.stringify(inputs)}. [TOO_MANY_ARGUMENTS]`,
+    },
+    {
+      args: ["start", "--source", "nowhere"],
+      exit: 2,
+      stderr: 'streamlab: Invalid source "nowhere": expected auto, live, replay or bundled. [INVALID_SOURCE]',
+    },
     { args: ["start", "now"], exit: 2, stderr: 'streamlab: start takes no arguments, got 1 argument: "now". [TOO_MANY_ARGUMENTS]' },
     { args: ["lab", "--port", "8888"], exit: 2, stderr: `streamlab: Unknown option '--port'. ${HELP} [UNKNOWN_FLAG]` },
     { args: ["lab", "notebooks"], exit: 2, stderr: 'streamlab: lab takes no arguments, got 1 argument: "notebooks". [TOO_MANY_ARGUMENTS]' },
@@ -183,7 +280,8 @@ test("bad input: the exact exit status and one stderr line, nothing on stdout, n
     {
       args: [...trade, "--quiet", "--url", "ws://127.0.0.1:9"],
       exit: 1,
-      stderr: /^streamlab: Cannot connect to ws:\/\/127\.0\.0\.1:9\/public\/stream\?streams=btcusdt@trade: .*ECONNREFUSED.*\. \[CONNECT_FAILED\]$/,
+      stderr:
+        /^streamlab: Cannot connect to ws:\/\/127\.0\.0\.1:9\/public\/stream\?streams=btcusdt@trade: .*ECONNREFUSED.*\. \[CONNECT_FAILED\]$/,
     },
   ];
   const results = await mapLimited(cases, 3, (c) => runCli(c.args));
@@ -192,7 +290,10 @@ test("bad input: the exact exit status and one stderr line, nothing on stdout, n
     const what = `streamlab ${c.args.join(" ")}`;
     assert.equal(result.code, c.exit, `${what}: ${result.stderr}`);
     assert.equal(result.stdout, "", what);
-    assert.ok(result.stderr.endsWith("\n") && result.stderr.indexOf("\n") === result.stderr.length - 1, `one line for ${what}: ${JSON.stringify(result.stderr)}`);
+    assert.ok(
+      result.stderr.endsWith("\n") && result.stderr.indexOf("\n") === result.stderr.length - 1,
+      `one line for ${what}: ${JSON.stringify(result.stderr)}`,
+    );
     const line = result.stderr.slice(0, -1);
     if (typeof c.stderr === "string") assert.equal(line, c.stderr, what);
     else assert.match(line, c.stderr, what);
@@ -200,7 +301,8 @@ test("bad input: the exact exit status and one stderr line, nothing on stdout, n
   assert.deepEqual(listTree(out), [], "nothing written to --out");
   assert.deepEqual(listTree(taken), takenBefore, "the taken sample is untouched");
   assert.deepEqual(listTree(captures), capturesBefore, "nothing written to data/captures");
-  for (const dir of [PROJECT_ROOT, path.dirname(out), path.join(PROJECT_ROOT, "data")]) assert.equal(fs.existsSync(path.join(dir, "escape.json")), false, dir);
+  for (const dir of [PROJECT_ROOT, path.dirname(out), path.join(PROJECT_ROOT, "data")])
+    assert.equal(fs.existsSync(path.join(dir, "escape.json")), false, dir);
 });
 
 test("--help prints the usage on stdout with exit 0, for streamlab and for each command", async () => {
@@ -221,7 +323,12 @@ test("main() and dispatch() resolve with the class's exit status and rethrow err
   assert.match(err.join(""), /^streamlab: Sample file .*none\.json does not exist\. \[FILE_NOT_FOUND\]\n$/);
   const bug: Command = { name: "boom", usage: "  streamlab boom", options: {}, run: () => Promise.reject(new TypeError("a bug")) };
   await assert.rejects(dispatch([...COMMANDS, bug], ["boom"], { out: sink([]), err: sink([]) }), /a bug/);
-  const refused: Command = { name: "refuse", usage: "  streamlab refuse", options: { level: { type: "string" } }, run: () => Promise.reject(new ConnectionError("CLOSED", "Closed.", "ws://127.0.0.1:9")) };
+  const refused: Command = {
+    name: "refuse",
+    usage: "  streamlab refuse",
+    options: { level: { type: "string" } },
+    run: () => Promise.reject(new ConnectionError("CLOSED", "Closed.", "ws://127.0.0.1:9")),
+  };
   const errors: string[] = [];
   assert.equal(await dispatch([refused], ["refuse", "--level", "3"], { out: sink([]), err: sink(errors) }), 1);
   assert.deepEqual(errors, ["streamlab: Closed. [CLOSED]\n"]);
@@ -257,7 +364,17 @@ test("streamlab capture --count N from the replay server stores the first N mess
   try {
     const streams = ["btcusdt@trade", "btcusdt@depth@0ms", "sushiusdt@aggTrade", "sushiusdt@kline_1m"];
     const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [path.join(PROJECT_ROOT, "bin", "streamlab.cjs"), "capture", ...streams, "--count", "12", "--url", server.url, "--out", out]);
+      const child = spawn(process.execPath, [
+        path.join(PROJECT_ROOT, "bin", "streamlab.cjs"),
+        "capture",
+        ...streams,
+        "--count",
+        "12",
+        "--url",
+        server.url,
+        "--out",
+        out,
+      ]);
       let stdout = "";
       let stderr = "";
       child.stdout.on("data", (c: Buffer) => (stdout += c));
@@ -273,10 +390,16 @@ test("streamlab capture --count N from the replay server stores the first N mess
       .split("\n")
       .filter((line) => /^\{"localTimestamp":[^,]*,"stream":"/.test(line))
       .map((line) => "{" + line.slice(line.indexOf(",") + 1));
-    const recorded = [...readRecordingLines(hft), ...readRecordingLines(alts)].filter((l) => !l.includes('"snapshot"')).map((line) => "{" + line.slice(line.indexOf(",") + 1));
+    const recorded = [...readRecordingLines(hft), ...readRecordingLines(alts)]
+      .filter((l) => !l.includes('"snapshot"'))
+      .map((line) => "{" + line.slice(line.indexOf(",") + 1));
     for (const stream of streams) {
       const tag = `{"stream":"${stream}",`;
-      assert.deepEqual(stored.filter((f) => f.startsWith(tag)), recorded.filter((f) => f.startsWith(tag)).slice(0, 12), stream);
+      assert.deepEqual(
+        stored.filter((f) => f.startsWith(tag)),
+        recorded.filter((f) => f.startsWith(tag)).slice(0, 12),
+        stream,
+      );
     }
     assert.equal(stored.length, 48);
   } finally {
@@ -284,23 +407,27 @@ test("streamlab capture --count N from the replay server stores the first N mess
   }
 });
 
-test("npm start's job without a network says so, uses the bundled recordings and leaves reports/index.html", { timeout: 5 * 60_000 }, async () => {
-  const { runMainJob } = await import("../lib/cli/main-job");
-  const { FIXTURES } = await import("./helpers");
-  const out: string[] = [];
-  const sink = { write: (s: string) => (out.push(s), true) } as unknown as NodeJS.WritableStream;
-  const outputDir = makeTempDir();
-  const saved = process.env.STREAMLAB_WS_URL;
-  process.env.STREAMLAB_WS_URL = "ws://127.0.0.1:9"; // nothing listens there: like a machine without a network
-  try {
-    const code = await runMainJob({ out: sink, outputDir, notebooks: [path.join(FIXTURES, "notebooks", "smoke.ipynb")] });
-    const text = out.join("");
-    assert.equal(code, 0, text);
-    assert.match(text, /No network to Binance \(Cannot connect to ws:\/\/127\.0\.0\.1:9\/market\/stream/);
-    assert.match(text, /Using the bundled real recordings \(data\/bundled\) through a local replay server\./);
-    assert.ok(fs.existsSync(path.join(outputDir, "index.html")));
-  } finally {
-    if (saved === undefined) delete process.env.STREAMLAB_WS_URL;
-    else process.env.STREAMLAB_WS_URL = saved;
-  }
-});
+test(
+  "npm start's job without a network says so, uses the bundled recordings and leaves reports/index.html",
+  { timeout: 5 * 60_000 },
+  async () => {
+    const { runMainJob } = await import("../lib/cli/main-job");
+    const { FIXTURES } = await import("./helpers");
+    const out: string[] = [];
+    const sink = { write: (s: string) => (out.push(s), true) } as unknown as NodeJS.WritableStream;
+    const outputDir = makeTempDir();
+    const saved = process.env.STREAMLAB_WS_URL;
+    process.env.STREAMLAB_WS_URL = "ws://127.0.0.1:9"; // nothing listens there: like a machine without a network
+    try {
+      const code = await runMainJob({ out: sink, outputDir, notebooks: [path.join(FIXTURES, "notebooks", "smoke.ipynb")] });
+      const text = out.join("");
+      assert.equal(code, 0, text);
+      assert.match(text, /No network to Binance \(Cannot connect to ws:\/\/127\.0\.0\.1:9\/market\/stream/);
+      assert.match(text, /Using the bundled real recordings \(data\/bundled\) through a local replay server\./);
+      assert.ok(fs.existsSync(path.join(outputDir, "index.html")));
+    } finally {
+      if (saved === undefined) delete process.env.STREAMLAB_WS_URL;
+      else process.env.STREAMLAB_WS_URL = saved;
+    }
+  },
+);

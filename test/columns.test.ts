@@ -3,7 +3,16 @@ import assert from "node:assert/strict";
 import * as path from "path";
 import { DecodeError, InvalidArgumentError } from "../lib/errors";
 import { loadSample } from "../lib/store/read";
-import { aggTradeColumns, bookTickerColumns, depthColumns, depthLevelColumns, miniTickerColumns, selectRows, tickerColumns, tradeColumns } from "../lib/analysis/columns";
+import {
+  aggTradeColumns,
+  bookTickerColumns,
+  depthColumns,
+  depthLevelColumns,
+  miniTickerColumns,
+  selectRows,
+  tickerColumns,
+  tradeColumns,
+} from "../lib/analysis/columns";
 import { BUNDLED } from "./helpers";
 
 const seedTrades = loadSample(path.join(BUNDLED, "btcusdt-trade.json"));
@@ -38,15 +47,24 @@ test("column builders skip other types, refuse inputs with none of theirs, and n
   assert.equal(ticker.tradeCount[0], 3054887);
   assert.equal(miniTickerColumns(seedMiniTickers.messages).closePrice[0], 83850.3);
   // !miniTicker@arr arrays are expanded.
-  const arr = miniTickerColumns([{ stream: "!miniTicker@arr", localTimestamp: 5, data: [seedMiniTickers.messages[0].data, seedMiniTickers.messages[1].data] }]);
+  const arr = miniTickerColumns([
+    { stream: "!miniTicker@arr", localTimestamp: 5, data: [seedMiniTickers.messages[0].data, seedMiniTickers.messages[1].data] },
+  ]);
   assert.equal(arr.length, 2);
   assert.equal(arr.localTimestamp[1], 5);
-  assert.throws(() => tradeColumns(seedTickers.messages), (error: unknown) => error instanceof InvalidArgumentError && error.code === "NO_MATCHING_MESSAGES" && /24hrTicker/.test(error.message));
+  assert.throws(
+    () => tradeColumns(seedTickers.messages),
+    (error: unknown) => error instanceof InvalidArgumentError && error.code === "NO_MATCHING_MESSAGES" && /24hrTicker/.test(error.message),
+  );
   assert.equal(tradeColumns([]).length, 0);
   const broken = seedTrades.messages.map((m, i) => (i === 3 ? { ...m, data: { ...(m.data as object), p: "8384x.7" } } : m));
   assert.throws(
     () => tradeColumns(broken),
-    (error: unknown) => error instanceof DecodeError && error.code === "INVALID_DECIMAL" && error.field === "p" && /^Message 3 \(btcusdt@trade\)/.test(error.message),
+    (error: unknown) =>
+      error instanceof DecodeError &&
+      error.code === "INVALID_DECIMAL" &&
+      error.field === "p" &&
+      /^Message 3 \(btcusdt@trade\)/.test(error.message),
   );
   const book = bookTickerColumns(hft.messages);
   assert.equal(book.length, 3714);

@@ -7,7 +7,10 @@ import { StreamConnection, nowMs, type StreamConnectionHandlers } from "../lib/c
 import { ConnectionError } from "../lib/errors";
 
 /** A websocket server on 127.0.0.1 (free port) that runs `onConnection` for each client; closed after the test. */
-async function startServer(t: TestContext, onConnection: (socket: ServerSocket, request: http.IncomingMessage) => void = () => undefined): Promise<string> {
+async function startServer(
+  t: TestContext,
+  onConnection: (socket: ServerSocket, request: http.IncomingMessage) => void = () => undefined,
+): Promise<string> {
   const server = new WebSocketServer({ port: 0, host: "127.0.0.1" });
   server.on("connection", onConnection);
   await new Promise((resolve) => server.once("listening", resolve));
@@ -46,7 +49,12 @@ async function rejection(promise: Promise<unknown>): Promise<ConnectionError> {
 }
 
 test("frames arrive as sent, in order, as text, each stamped with its receive time", async (t) => {
-  const frames = ['{"stream":"btcusdt@trade","data":{"t":1}}', '{"result":null,"id":1}', "not json at all", '{"stream":"btcusdt@trade","data":{"t":2}}'];
+  const frames = [
+    '{"stream":"btcusdt@trade","data":{"t":1}}',
+    '{"result":null,"id":1}',
+    "not json at all",
+    '{"stream":"btcusdt@trade","data":{"t":2}}',
+  ];
   const url = await startServer(t, (socket) => {
     for (const frame of frames.slice(0, 3)) socket.send(frame);
     socket.send(Buffer.from(frames[3]), { binary: true });
@@ -56,7 +64,11 @@ test("frames arrive as sent, in order, as text, each stamped with its receive ti
   const connection = await StreamConnection.open(url, seen.handlers);
   assert.equal(connection.url, url);
   await seen.until(() => seen.frames.length === 4);
-  assert.deepEqual(seen.frames.map((f) => f.text), frames, "replies and garbage are passed on too; binary frames as UTF-8 text");
+  assert.deepEqual(
+    seen.frames.map((f) => f.text),
+    frames,
+    "replies and garbage are passed on too; binary frames as UTF-8 text",
+  );
   const times = seen.frames.map((f) => f.localTimestamp);
   assert.ok(times.every((time, i) => time >= before && (i === 0 || time >= times[i - 1])));
   assert.ok(times[3] <= nowMs());
@@ -149,7 +161,10 @@ test("a server that accepts the TCP connection but never answers the handshake t
   const started = Date.now();
   const error = await rejection(StreamConnection.open(url, recorder().handlers, { connectTimeoutMs: 200 }));
   assert.equal(error.code, "CONNECT_FAILED");
-  assert.match(error.message, /^Cannot connect to ws:\/\/127\.0\.0\.1:\d+\/public\/stream\?streams=btcusdt@trade: Opening handshake has timed out\.$/);
+  assert.match(
+    error.message,
+    /^Cannot connect to ws:\/\/127\.0\.0\.1:\d+\/public\/stream\?streams=btcusdt@trade: Opening handshake has timed out\.$/,
+  );
   assert.ok(Date.now() - started < 5000);
 });
 

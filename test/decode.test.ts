@@ -139,7 +139,9 @@ test("the single-message fixtures (delivery contracts, !arr streams, REST bodies
     }
   }
   assert.equal(decoded, 17); // 16 stream lines, one !markPrice@arr with 2 entries
-  const delivery = decodeDepthUpdate(JSON.parse(readRecordingLines(path.join(FIXTURES, "usdm-single-messages-crypto-crawler.jsonl"))[4]).data);
+  const delivery = decodeDepthUpdate(
+    JSON.parse(readRecordingLines(path.join(FIXTURES, "usdm-single-messages-crypto-crawler.jsonl"))[4]).data,
+  );
   assert.equal(delivery.symbol, "ETHUSDT_210625");
   assert.deepEqual(delivery.bids[1], [2437.07, 0]);
 });
@@ -147,13 +149,16 @@ test("the single-message fixtures (delivery contracts, !arr streams, REST bodies
 test("malformed payloads throw DecodeError with a stable code, the field and the text", () => {
   const good = { e: "trade", E: 1, T: 1, s: "BTCUSDT", t: 1, p: "1.5", q: "2", X: "MARKET", m: false };
   const expectError = (data: unknown, code: string, field: string, pattern: RegExp) =>
-    assert.throws(() => decodeTrade(data), (error: DecodeError) => {
-      assert.ok(error instanceof DecodeError);
-      assert.equal(error.code, code);
-      assert.equal(error.field, field);
-      assert.match(error.message, pattern);
-      return true;
-    });
+    assert.throws(
+      () => decodeTrade(data),
+      (error: DecodeError) => {
+        assert.ok(error instanceof DecodeError);
+        assert.equal(error.code, code);
+        assert.equal(error.field, field);
+        assert.match(error.message, pattern);
+        return true;
+      },
+    );
   expectError({ ...good, p: "12,5" }, "INVALID_DECIMAL", "p", /field "p" of trade: got "12,5", expected a decimal string/);
   expectError({ ...good, p: 1.5 }, "INVALID_DECIMAL", "p", /got 1.5/);
   expectError({ ...good, t: "7" }, "INVALID_INTEGER", "t", /expected an integer/);
@@ -162,6 +167,12 @@ test("malformed payloads throw DecodeError with a stable code, the field and the
   expectError("oops", "NOT_AN_OBJECT", "", /expected a JSON object/);
   const { s: _s, ...noSymbol } = good;
   expectError(noSymbol, "INVALID_STRING", "s", /got undefined/);
-  assert.throws(() => decodeDepthUpdate({ e: "depthUpdate", E: 1, T: 1, s: "X", U: 1, u: 2, pu: 0, b: [["1"]], a: [] }), /field "b\[0\]" of depthUpdate/);
-  assert.throws(() => decodeMessage({ data: { e: "mystery" } }), (error: DecodeError) => error.code === "UNKNOWN_EVENT_TYPE");
+  assert.throws(
+    () => decodeDepthUpdate({ e: "depthUpdate", E: 1, T: 1, s: "X", U: 1, u: 2, pu: 0, b: [["1"]], a: [] }),
+    /field "b\[0\]" of depthUpdate/,
+  );
+  assert.throws(
+    () => decodeMessage({ data: { e: "mystery" } }),
+    (error: DecodeError) => error.code === "UNKNOWN_EVENT_TYPE",
+  );
 });

@@ -15,4 +15,3 @@ test("pickDownsampleIndices keeps extremes, first and last, within the limit", (
   for (let i = 1; i < keep.length; i++) assert.ok(keep[i] > keep[i - 1]);
   assert.equal(pickDownsampleIndices([1, 2, 3], 5000).length, 3);
 });
-

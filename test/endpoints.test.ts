@@ -72,7 +72,10 @@ test("every routing-table example routes to its row, captured families through p
   for (const row of ROUTING_TABLE) assert.equal(routeOfStream(row.example), row.route, row.example);
   for (const family of STREAM_FAMILIES) {
     assert.equal(parseStreamName(family.example).family, family, family.example);
-    assert.ok(family.docUrl.startsWith("https://developers.binance.com/docs/derivatives/usds-margined-futures/websocket-market-streams/"), family.docUrl);
+    assert.ok(
+      family.docUrl.startsWith("https://developers.binance.com/docs/derivatives/usds-margined-futures/websocket-market-streams/"),
+      family.docUrl,
+    );
   }
   assert.equal(routeOfStream("btcusdt@depth20"), "public");
   assert.equal(routeOfStream("!markPrice@arr"), "market");
@@ -84,7 +87,10 @@ test("@trade: /public for captures, /market as the alternative a replay also ser
   const trade = parseStreamName("btcusdt@trade").family;
   assert.equal(trade.route, "public");
   assert.equal(trade.alternativeRoute, "market");
-  assert.deepEqual(STREAM_FAMILIES.filter((f) => f.alternativeRoute !== null).map((f) => f.type), ["trade"]);
+  assert.deepEqual(
+    STREAM_FAMILIES.filter((f) => f.alternativeRoute !== null).map((f) => f.type),
+    ["trade"],
+  );
   const documented = readDocRoutingTable().find((row) => row.family === "<symbol>@trade");
   assert.deepEqual(documented, { family: "<symbol>@trade", route: "public", alternativeRoute: "market", example: "btcusdt@trade" });
   assert.deepEqual(groupStreamsByRoute(["btcusdt@trade"]).get("public"), ["btcusdt@trade"]);
@@ -119,11 +125,14 @@ test("stream names are built and validated with clear errors", () => {
     "ethusdt@trade",
     "ethusdt@depth@100ms",
   ]);
-  assert.throws(() => parseStreamName("btcusdt@tickr"), (error: InvalidArgumentError) => {
-    assert.equal(error.code, "UNKNOWN_STREAM_TYPE");
-    assert.match(error.message, /Unknown stream type "tickr": expected one of ticker, trade, miniTicker, depth, aggTrade/);
-    return true;
-  });
+  assert.throws(
+    () => parseStreamName("btcusdt@tickr"),
+    (error: InvalidArgumentError) => {
+      assert.equal(error.code, "UNKNOWN_STREAM_TYPE");
+      assert.match(error.message, /Unknown stream type "tickr": expected one of ticker, trade, miniTicker, depth, aggTrade/);
+      return true;
+    },
+  );
   assert.throws(() => parseStreamName("btcusdt@depth@250ms"), /depth streams are "depth", "depth@100ms", "depth@500ms", "depth@0ms"/);
   assert.throws(() => parseStreamName("BTCUSDT@trade"), /lower-case/);
   assert.throws(() => normalizeSymbol("../x"), /Invalid symbol "\.\.\/x"/);
@@ -140,13 +149,25 @@ test("groups streams by route in order", () => {
 
 test("base URLs: option, then environment, then Binance; paths added like Binance", () => {
   assert.deepEqual(resolveEndpoints({}, {}), { wsBaseUrl: "wss://fstream.binance.com", restBaseUrl: "https://fapi.binance.com" });
-  assert.deepEqual(resolveEndpoints({}, { STREAMLAB_WS_URL: "ws://127.0.0.1:9443" }), { wsBaseUrl: "ws://127.0.0.1:9443", restBaseUrl: "http://127.0.0.1:9443" });
+  assert.deepEqual(resolveEndpoints({}, { STREAMLAB_WS_URL: "ws://127.0.0.1:9443" }), {
+    wsBaseUrl: "ws://127.0.0.1:9443",
+    restBaseUrl: "http://127.0.0.1:9443",
+  });
   assert.equal(resolveEndpoints({ wsBaseUrl: "wss://fstream.binancefuture.com" }, {}).restBaseUrl, "https://testnet.binancefuture.com");
-  assert.equal(resolveEndpoints({ restBaseUrl: "http://127.0.0.1:1" }, { STREAMLAB_REST_URL: "http://127.0.0.1:2" }).restBaseUrl, "http://127.0.0.1:1");
+  assert.equal(
+    resolveEndpoints({ restBaseUrl: "http://127.0.0.1:1" }, { STREAMLAB_REST_URL: "http://127.0.0.1:2" }).restBaseUrl,
+    "http://127.0.0.1:1",
+  );
   assert.throws(() => resolveEndpoints({ wsBaseUrl: "ws://127.0.0.1:9443/market" }, {}), /scheme, host and port only/);
   assert.throws(() => resolveEndpoints({ wsBaseUrl: "http://127.0.0.1:9443" }, {}), /expected the scheme ws or wss/);
   assert.throws(() => resolveEndpoints({ wsBaseUrl: "not a url" }, {}), /Invalid websocket base URL "not a url"/);
-  assert.equal(combinedStreamUrl("wss://fstream.binance.com", "public", ["btcusdt@depth", "btcusdt@trade"]), "wss://fstream.binance.com/public/stream?streams=btcusdt@depth/btcusdt@trade");
-  assert.equal(rawStreamUrl("wss://fstream.binance.com", "market", "btcusdt@aggTrade"), "wss://fstream.binance.com/market/ws/btcusdt@aggTrade");
+  assert.equal(
+    combinedStreamUrl("wss://fstream.binance.com", "public", ["btcusdt@depth", "btcusdt@trade"]),
+    "wss://fstream.binance.com/public/stream?streams=btcusdt@depth/btcusdt@trade",
+  );
+  assert.equal(
+    rawStreamUrl("wss://fstream.binance.com", "market", "btcusdt@aggTrade"),
+    "wss://fstream.binance.com/market/ws/btcusdt@aggTrade",
+  );
   assert.equal(depthSnapshotUrl("https://fapi.binance.com", "btcusdt"), "https://fapi.binance.com/fapi/v1/depth?symbol=BTCUSDT&limit=1000");
 });

@@ -58,7 +58,7 @@ test("docs/errors.md gives every class its category and exit status", () => {
   }
 });
 
-test("every `new XError(\"CODE\"` in lib/ uses a code of that class, and every code is thrown somewhere", () => {
+test('every `new XError("CODE"` in lib/ uses a code of that class, and every code is thrown somewhere', () => {
   const thrown = new Set<string>();
   let sites = 0;
   for (const { file, text } of libSources()) {
@@ -68,13 +68,21 @@ test("every `new XError(\"CODE\"` in lib/ uses a code of that class, and every c
       if (!(className in ERROR_CLASSES)) continue;
       sites++;
       thrown.add(code);
-      assert.equal(ERROR_CODES[code as ErrorCode], className, `${file}: new ${className}("${code}") — ${code} is ${ERROR_CODES[code as ErrorCode] ?? "not in ERROR_CODES"}`);
+      assert.equal(
+        ERROR_CODES[code as ErrorCode],
+        className,
+        `${file}: new ${className}("${code}") — ${code} is ${ERROR_CODES[code as ErrorCode] ?? "not in ERROR_CODES"}`,
+      );
     }
     // Codes passed through a helper (e.g. decode's fail("INVALID_DECIMAL", …)) are typed; count them as thrown.
     for (const match of text.matchAll(/"([A-Z][A-Z_]+[A-Z])"/g)) if (match[1] in ERROR_CODES) thrown.add(match[1]);
   }
   assert.ok(sites > 80, `found ${sites} throw sites`);
-  assert.deepEqual(Object.keys(ERROR_CODES).filter((code) => !thrown.has(code)), [], "codes in ERROR_CODES that lib/ never uses");
+  assert.deepEqual(
+    Object.keys(ERROR_CODES).filter((code) => !thrown.has(code)),
+    [],
+    "codes in ERROR_CODES that lib/ never uses",
+  );
 });
 
 test("each class takes only its own codes and reports its category and exit status", () => {

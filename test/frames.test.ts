@@ -28,11 +28,31 @@ const hft = loadSample(path.join(BUNDLED, "btcusdt-2023-04-04-hftbacktest-60s.js
 test("tradesFrame: explicit column order, numbers as numbers, a readable time, the taker side", () => {
   const df = tradesFrame(seedTrades.messages);
   assert.deepEqual(df.columns, [
-    "time", "eventTime", "tradeTime", "symbol", "tradeId", "price", "quantity", "notional", "side", "isBuyerMaker", "executionType", "localTimestamp",
+    "time",
+    "eventTime",
+    "tradeTime",
+    "symbol",
+    "tradeId",
+    "price",
+    "quantity",
+    "notional",
+    "side",
+    "isBuyerMaker",
+    "executionType",
+    "localTimestamp",
   ]);
   assert.deepEqual(df.shape, [20, 12]);
   const first = df.values[0] as unknown[];
-  assert.deepEqual(first.slice(0, 8), ["2025-03-19T11:58:11.584Z", 1742385491584, 1742385491584, "BTCUSDT", 6117923730, 83849.7, 0.013, 83849.7 * 0.013]);
+  assert.deepEqual(first.slice(0, 8), [
+    "2025-03-19T11:58:11.584Z",
+    1742385491584,
+    1742385491584,
+    "BTCUSDT",
+    6117923730,
+    83849.7,
+    0.013,
+    83849.7 * 0.013,
+  ]);
   assert.deepEqual(first.slice(8, 11), ["buy", false, "MARKET"]);
   assert.ok(Number.isNaN(first[11] as number));
   const sides = df.column("side").values as string[];
@@ -79,7 +99,14 @@ test("result frames: bars and buy/sell volume", () => {
   const trades = tradeColumns(seedTrades.messages);
   const bars = tradeBarsFrame(computeTradeBars(trades, 1000));
   assert.deepEqual(bars.shape, [3, 12]);
-  assert.deepEqual((bars.values[1] as unknown[]).slice(0, 6), ["2025-03-19T11:58:12.000Z", 1742385492000, 83849.6, 83849.7, 83849.6, 83849.6]);
+  assert.deepEqual((bars.values[1] as unknown[]).slice(0, 6), [
+    "2025-03-19T11:58:12.000Z",
+    1742385492000,
+    83849.6,
+    83849.7,
+    83849.6,
+    83849.6,
+  ]);
   const volume = buySellVolumeFrame(computeBuySellVolume(trades));
   assert.deepEqual(volume.shape, [3, 7]);
 });
@@ -88,10 +115,19 @@ test("empty inputs give empty frames that keep their columns; bad columns are re
   const empty = tradesFrame([]);
   assert.deepEqual(empty.shape, [0, 12]);
   assert.equal(empty.columns[0], "time");
-  assert.throws(() => buildFrame({ a: [1, 2], b: [1] }), (error: unknown) => error instanceof InvalidArgumentError && error.code === "COLUMN_LENGTH_MISMATCH");
-  assert.throws(() => buildFrame({ a: [1] }, ["a", "z"]), (error: unknown) => error instanceof InvalidArgumentError && error.code === "UNKNOWN_COLUMN");
+  assert.throws(
+    () => buildFrame({ a: [1, 2], b: [1] }),
+    (error: unknown) => error instanceof InvalidArgumentError && error.code === "COLUMN_LENGTH_MISMATCH",
+  );
+  assert.throws(
+    () => buildFrame({ a: [1] }, ["a", "z"]),
+    (error: unknown) => error instanceof InvalidArgumentError && error.code === "UNKNOWN_COLUMN",
+  );
   assert.deepEqual(formatIsoTimes([0, NaN]), ["1970-01-01T00:00:00.000Z", ""]);
   const frame = buildFrame({ b: new Float64Array([1.5, 2]), a: ["x", "y"] }, ["a", "b"]);
   assert.deepEqual(frame.columns, ["a", "b"]);
-  assert.deepEqual(frame.values, [["x", 1.5], ["y", 2]]);
+  assert.deepEqual(frame.values, [
+    ["x", 1.5],
+    ["y", 2],
+  ]);
 });

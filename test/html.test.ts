@@ -74,7 +74,7 @@ test("a table of hostile data shows it as text: no tag from the data survives", 
   assert.ok(html.includes("<caption"));
   assert.ok(html.includes("20 rows × 12 columns, showing first 5"));
   assert.equal((html.match(/<tr>/g) ?? []).length, 6); // header + 5 rows
-  assert.ok(html.includes("<td style=\"text-align:right;padding:2px 8px;white-space:nowrap\">83849.7</td>"));
+  assert.ok(html.includes('<td style="text-align:right;padding:2px 8px;white-space:nowrap">83849.7</td>'));
 
   // Hostile column names in row objects and in { columns, rows }.
   const rows = renderTableHtml([{ [IMG]: SCRIPT, n: 1.23456789012 }, { n: 2 }]);
@@ -88,7 +88,10 @@ test("a table of hostile data shows it as text: no tag from the data survives", 
   // Choosing columns; errors name the value.
   const chosen = renderTableHtml(frame, { columns: ["price", "side"], maxRows: 1 });
   assert.ok(chosen.includes("20 rows × 2 columns, showing first 1"));
-  assert.throws(() => renderTableHtml(frame, { columns: ["nope"] }), (error: unknown) => error instanceof InvalidArgumentError && /"nope"/.test(error.message));
+  assert.throws(
+    () => renderTableHtml(frame, { columns: ["nope"] }),
+    (error: unknown) => error instanceof InvalidArgumentError && /"nope"/.test(error.message),
+  );
   assert.throws(() => renderTableHtml(42 as never), InvalidArgumentError);
   // A danfojs Series shows as one column.
   const series = renderTableHtml(frame.column("price"), { maxRows: 2 });
@@ -121,7 +124,11 @@ test("a chart of hostile data: figure text escaped for plotly, JSON safe in the 
 
 test("the chart script waits for plotly.js, then draws the escaped figure and hides the fallback", async () => {
   const html = renderChartHtml(priceBySideFigure(tradeColumns(hostileTrades())), { id: "chart-2", fallbackPngBase64: "iVBORw0KGgo=" });
-  assert.ok(html.includes('<img class="streamlab-chart-fallback" alt="&lt;img src=x onerror=alert(1)&gt; trade price by taker side" src="data:image/png;base64,iVBORw0KGgo="'));
+  assert.ok(
+    html.includes(
+      '<img class="streamlab-chart-fallback" alt="&lt;img src=x onerror=alert(1)&gt; trade price by taker side" src="data:image/png;base64,iVBORw0KGgo="',
+    ),
+  );
   const fallback = { style: { display: "" }, tagName: "IMG", textContent: "" };
   const element = { querySelector: () => fallback };
   const timers: Array<() => void> = [];
@@ -149,15 +156,26 @@ test("the chart script waits for plotly.js, then draws the escaped figure and hi
   // Without plotly.js, the note says what to do.
   const lonely = renderChartHtml({ data: [] }, { id: "chart-3", waitForPlotlyMs: 0 });
   const note = { style: { display: "" }, tagName: "DIV", textContent: "" };
-  const lonelyContext: Record<string, unknown> = { document: { getElementById: () => ({ querySelector: () => note }) }, setTimeout: () => undefined, Date, Promise };
+  const lonelyContext: Record<string, unknown> = {
+    document: { getElementById: () => ({ querySelector: () => note }) },
+    setTimeout: () => undefined,
+    Date,
+    Promise,
+  };
   vm.createContext(lonelyContext);
   vm.runInContext(scriptBodies(lonely)[0], lonelyContext);
   assert.match(note.textContent, /run initCharts\(\)/);
 });
 
 test("chart options are checked", () => {
-  assert.throws(() => renderChartHtml({ data: [] }, { id: '"><script>' }), (error: unknown) => error instanceof InvalidArgumentError && error.code === "INVALID_CHART_ID");
-  assert.throws(() => renderChartHtml({ data: [] }, { fallbackPngBase64: '"><img src=x>' }), (error: unknown) => error instanceof InvalidArgumentError && error.code === "INVALID_PNG");
+  assert.throws(
+    () => renderChartHtml({ data: [] }, { id: '"><script>' }),
+    (error: unknown) => error instanceof InvalidArgumentError && error.code === "INVALID_CHART_ID",
+  );
+  assert.throws(
+    () => renderChartHtml({ data: [] }, { fallbackPngBase64: '"><img src=x>' }),
+    (error: unknown) => error instanceof InvalidArgumentError && error.code === "INVALID_PNG",
+  );
   assert.throws(() => renderChartHtml({ data: [] }, { height: 10 }), InvalidArgumentError);
   assert.throws(() => renderChartHtml({} as PlotlyFigure), InvalidArgumentError);
   const a = renderChartHtml({ data: [] });
@@ -173,7 +191,10 @@ test("script-safe JSON and code escaping", () => {
   assert.equal(serializeScriptJson(new Float64Array([1, 2])), "[1,2]");
   assert.equal(escapeScriptContent('var s = "</script><!--";'), 'var s = "\\x3C/script>\\x3C!--";');
   assert.equal(eval(escapeScriptContent('"</SCRIPT><!--"')), "</SCRIPT><!--");
-  const escaped = escapeFigureText({ data: [{ x: new Float64Array([1]), name: "a & b", hovertemplate: "<b>%{y}</b><br><i onclick=x>" }], layout: { images: [{ source: "https://x/?a=1&b=2" }] } });
+  const escaped = escapeFigureText({
+    data: [{ x: new Float64Array([1]), name: "a & b", hovertemplate: "<b>%{y}</b><br><i onclick=x>" }],
+    layout: { images: [{ source: "https://x/?a=1&b=2" }] },
+  });
   assert.deepEqual(escaped.data[0], { x: [1], name: "a &amp; b", hovertemplate: "<b>%{y}</b><br>&lt;i onclick=x&gt;" });
   assert.equal((escaped.layout?.images as Array<{ source: string }>)[0].source, "https://x/?a=1&b=2");
   // plotly.js 4 shows no string titles: they become { text }.
@@ -229,7 +250,11 @@ test("figure builders: titles, axis titles with units, date axes, 380 px, at mos
   assert.equal(figures.messagesPerSecond.data.length, 4);
   // Downsampling keeps big traces small.
   const many = tradeColumns(
-    Array.from({ length: 20_000 }, (_, i) => ({ stream: "btcusdt@trade", localTimestamp: null, data: { e: "trade", E: i, T: i, s: "BTCUSDT", t: i, p: String(100 + Math.sin(i)), q: "1", X: "MARKET", m: false } })),
+    Array.from({ length: 20_000 }, (_, i) => ({
+      stream: "btcusdt@trade",
+      localTimestamp: null,
+      data: { e: "trade", E: i, T: i, s: "BTCUSDT", t: i, p: String(100 + Math.sin(i)), q: "1", X: "MARKET", m: false },
+    })),
   );
   assert.ok((F.vwapFigure(many).data[1].x as number[]).length <= 5000);
 });

@@ -17,8 +17,10 @@ const HEADER: JournalHeaderMeta = {
 };
 
 /** Frames as Binance sends them, with the odd spacing and key order a parser would not keep. */
-const TRADE_FRAME = '{"stream":"btcusdt@trade","data":{"e":"trade","E":1000,"T":999,"s":"BTCUSDT","t":7,"p":"83849.70","q":"0.010","X":"MARKET","m":false}}';
-const DEPTH_FRAME = '{"stream":"btcusdt@depth@100ms","data":{"e":"depthUpdate","E":1001,"T":1000,"s":"BTCUSDT","U":5,"u":9,"pu":4,"b":[["1.0","2"]],"a":[]}}';
+const TRADE_FRAME =
+  '{"stream":"btcusdt@trade","data":{"e":"trade","E":1000,"T":999,"s":"BTCUSDT","t":7,"p":"83849.70","q":"0.010","X":"MARKET","m":false}}';
+const DEPTH_FRAME =
+  '{"stream":"btcusdt@depth@100ms","data":{"e":"depthUpdate","E":1001,"T":1000,"s":"BTCUSDT","U":5,"u":9,"pu":4,"b":[["1.0","2"]],"a":[]}}';
 const SNAPSHOT: RawDepthSnapshot = { lastUpdateId: 8, E: 1000, T: 1000, bids: [["1.0", "3"]], asks: [["1.1", "4"]] };
 
 function readLines(file: string): string[] {
@@ -67,7 +69,9 @@ test("a journal reads back as an unfinished sample: header, messages, snapshots 
     { localTimestamp: 1001.125, stream: "btcusdt@depth@100ms", data: JSON.parse(DEPTH_FRAME).data },
   ]);
   assert.deepEqual(sample.snapshots, [{ localTimestamp: 1000.75, symbol: "BTCUSDT", limit: 1000, response: SNAPSHOT, messageIndex: 1 }]);
-  assert.deepEqual(sample.events, [{ localTimestamp: 999, kind: "open", url: "wss://fstream.binance.com/public/stream?streams=btcusdt@trade" }]);
+  assert.deepEqual(sample.events, [
+    { localTimestamp: 999, kind: "open", url: "wss://fstream.binance.com/public/stream?streams=btcusdt@trade" },
+  ]);
   assert.deepEqual(sample.streams, HEADER.streams);
   assert.equal(sample.startedAt, HEADER.startedAt);
   assert.deepEqual(sample.source.urls, ["wss://fstream.binance.com/public/stream?streams=btcusdt@trade"]);
@@ -89,11 +93,14 @@ test("a truncated last line (a write cut off by a kill) is left out and noted; a
   assert.match(last.detail ?? "", /last line was cut off mid-write and was left out/);
   // the same broken line in the middle is not a cut-off write but corruption
   fs.writeFileSync(journal.file, whole.replace("\n", '\n{"localTimestamp":1,"stream":"btc\n'));
-  assert.throws(() => loadSample(journal.file), (error: SampleFileError) => {
-    assert.equal(error.code, "CORRUPT_LINE");
-    assert.match(error.message, /Line 2 of .*cut\.partial\.jsonl is not valid JSON/);
-    return true;
-  });
+  assert.throws(
+    () => loadSample(journal.file),
+    (error: SampleFileError) => {
+      assert.equal(error.code, "CORRUPT_LINE");
+      assert.match(error.message, /Line 2 of .*cut\.partial\.jsonl is not valid JSON/);
+      return true;
+    },
+  );
 });
 
 test("writes are batched per turn of the event loop, flush() hands them over at once", async () => {
@@ -117,27 +124,36 @@ test("a journal is never overwritten, and nothing is appended after close", () =
   const dir = makeTempDir();
   const journal = JournalWriter.create(dir, "once", HEADER);
   journal.close();
-  assert.throws(() => JournalWriter.create(dir, "once", HEADER), (error: InvalidArgumentError) => {
-    assert.equal(error.code, "JOURNAL_EXISTS");
-    assert.match(error.message, /once\.partial\.jsonl already exists/);
-    return true;
-  });
-  assert.throws(() => journal.appendFrame(TRADE_FRAME, 1), (error: StreamlabError) => {
-    assert.equal(error.code, "JOURNAL_CLOSED");
-    assert.match(error.message, /once\.partial\.jsonl is closed/);
-    return true;
-  });
+  assert.throws(
+    () => JournalWriter.create(dir, "once", HEADER),
+    (error: InvalidArgumentError) => {
+      assert.equal(error.code, "JOURNAL_EXISTS");
+      assert.match(error.message, /once\.partial\.jsonl already exists/);
+      return true;
+    },
+  );
+  assert.throws(
+    () => journal.appendFrame(TRADE_FRAME, 1),
+    (error: StreamlabError) => {
+      assert.equal(error.code, "JOURNAL_CLOSED");
+      assert.match(error.message, /once\.partial\.jsonl is closed/);
+      return true;
+    },
+  );
   assert.throws(() => journal.appendEvent({ localTimestamp: 1, kind: "stopped" }), /is closed/);
 });
 
 test("only combined-stream frames are journaled; their stream name is read without parsing", () => {
   const dir = makeTempDir();
   const journal = JournalWriter.create(dir, "bare", HEADER);
-  assert.throws(() => journal.appendFrame('{"e":"trade","t":1}', 1), (error: InvalidArgumentError) => {
-    assert.ok(error instanceof InvalidArgumentError);
-    assert.equal(error.code, "NOT_A_COMBINED_FRAME");
-    return true;
-  });
+  assert.throws(
+    () => journal.appendFrame('{"e":"trade","t":1}', 1),
+    (error: InvalidArgumentError) => {
+      assert.ok(error instanceof InvalidArgumentError);
+      assert.equal(error.code, "NOT_A_COMBINED_FRAME");
+      return true;
+    },
+  );
   journal.close();
   assert.equal(peekStreamName(TRADE_FRAME), "btcusdt@trade");
   assert.equal(peekStreamName(DEPTH_FRAME), "btcusdt@depth@100ms");

@@ -50,7 +50,10 @@ function stripComments(code: string): string {
 /** The lines of logic of a code cell, trimmed. */
 function logicLines(source: string): string[] {
   const code = stripComments(source).replace(/^\s*import\s[^;]*?\sfrom\s*(["'])[^"']*\1;?/gm, "");
-  return code.split("\n").map((line) => line.trim()).filter((line) => line.length > 0);
+  return code
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0);
 }
 
 function codeCells(file: string): Array<{ index: number; source: string }> {
@@ -58,10 +61,14 @@ function codeCells(file: string): Array<{ index: number; source: string }> {
   return notebook.cells.flatMap((cell, index) => (cell.cell_type === "code" ? [{ index, source: [cell.source].flat().join("") }] : []));
 }
 
-const notebooks = fs.readdirSync(NOTEBOOKS_DIR).filter((name) => name.endsWith(".ipynb")).sort();
+const notebooks = fs
+  .readdirSync(NOTEBOOKS_DIR)
+  .filter((name) => name.endsWith(".ipynb"))
+  .sort();
 
 test("the line counter ignores comments, blank lines, indentation and the import", () => {
-  const cell = 'import { a,\n  b } from "../lib";\n\n// a comment\nconst url = "http://x"; // trailing\n/* block\n comment */\n  call(`a // b`);\n';
+  const cell =
+    'import { a,\n  b } from "../lib";\n\n// a comment\nconst url = "http://x"; // trailing\n/* block\n comment */\n  call(`a // b`);\n';
   assert.deepEqual(logicLines(cell), ['const url = "http://x";', "call(`a // b`);"]);
 });
 
@@ -83,7 +90,9 @@ for (const name of notebooks) {
 
   test(`${name}: every code cell follows a markdown cell`, () => {
     const notebook = JSON.parse(fs.readFileSync(path.join(NOTEBOOKS_DIR, name), "utf8")) as { cells: Cell[] };
-    const unexplained = notebook.cells.flatMap((cell, index) => (cell.cell_type === "code" && notebook.cells[index - 1]?.cell_type !== "markdown" ? [index] : []));
+    const unexplained = notebook.cells.flatMap((cell, index) =>
+      cell.cell_type === "code" && notebook.cells[index - 1]?.cell_type !== "markdown" ? [index] : [],
+    );
     assert.deepEqual(unexplained, [], `${name}: code cells without markdown before them`);
   });
 }

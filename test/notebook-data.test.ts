@@ -10,7 +10,10 @@ import { BUNDLED, PROJECT_ROOT, makeTempDir } from "./helpers";
 
 /** The files a `Sample file:` / `Recordings replayed:` / `Bundled files read:` line names. */
 function namedFiles(line: string): string[] {
-  return line.slice(line.indexOf(":") + 1).split(",").map((name) => name.trim());
+  return line
+    .slice(line.indexOf(":") + 1)
+    .split(",")
+    .map((name) => name.trim());
 }
 
 function exists(name: string): boolean {
@@ -28,12 +31,17 @@ test("bundled source: names the bundled files really read, which exist, and no s
   const data = await captureOrLoad({ symbol: "BTCUSDT", types: ["aggTrade", "trade"], count: 300, source: "bundled" });
   const lines = describeNotebookData(data);
   assert.equal(lines.length, 2);
-  assert.match(lines[0], /^Data: bundled recording \(btcusdt-aggTrade\.json, btcusdt-trade\.json\); BTCUSDT; btcusdt@aggTrade ×3, btcusdt@trade ×20; /);
+  assert.match(
+    lines[0],
+    /^Data: bundled recording \(btcusdt-aggTrade\.json, btcusdt-trade\.json\); BTCUSDT; btcusdt@aggTrade ×3, btcusdt@trade ×20; /,
+  );
   assert.equal(lines[1], "Bundled files read: data/bundled/btcusdt-aggTrade.json, data/bundled/btcusdt-trade.json");
   assert.ok(namedFiles(lines[1]).every(exists));
   assert.ok(!lines.some((line) => line.includes("data/captures")), "nothing is saved under data/captures");
 
-  const depth = describeNotebookData(await captureOrLoad({ symbol: "BTCUSDT", types: ["depth@0ms", "bookTicker"], count: 600, source: "bundled" }));
+  const depth = describeNotebookData(
+    await captureOrLoad({ symbol: "BTCUSDT", types: ["depth@0ms", "bookTicker"], count: 600, source: "bundled" }),
+  );
   assert.equal(depth[1], "Bundled files read: data/bundled/btcusdt-2023-04-04-hftbacktest-60s.jsonl.gz");
 });
 
@@ -58,7 +66,10 @@ test("live capture: the fallback reason only when there was one, the sample save
     fallbackReason: null,
     recordings: [],
   };
-  assert.deepEqual(describeNotebookData(live), ["Data: live Binance; BTCUSDT; btcusdt@trade ×20; …", "Sample file: data/captures/btcusdt-trade-20250319T115811Z.json"]);
+  assert.deepEqual(describeNotebookData(live), [
+    "Data: live Binance; BTCUSDT; btcusdt@trade ×20; …",
+    "Sample file: data/captures/btcusdt-trade-20250319T115811Z.json",
+  ]);
   const printed: string[] = [];
   const log = console.log;
   console.log = (line: string) => void printed.push(line);
@@ -67,5 +78,9 @@ test("live capture: the fallback reason only when there was one, the sample save
   } finally {
     console.log = log;
   }
-  assert.deepEqual(printed, ["Live Binance could not be reached (Cannot connect).", live.description, "Sample file: data/captures/btcusdt-trade-20250319T115811Z.json"]);
+  assert.deepEqual(printed, [
+    "Live Binance could not be reached (Cannot connect).",
+    live.description,
+    "Sample file: data/captures/btcusdt-trade-20250319T115811Z.json",
+  ]);
 });

@@ -19,7 +19,9 @@ const NOTEBOOKS = ["00-overview", "01-ticker", "02-trade", "03-mini-ticker", "04
 
 /** Every stdout/stderr text and HTML output of an executed notebook, joined. */
 function outputText(ipynb: string): string {
-  const notebook = JSON.parse(fs.readFileSync(ipynb, "utf8")) as { cells: Array<{ outputs?: Array<{ text?: string | string[]; data?: Record<string, string | string[]> }> }> };
+  const notebook = JSON.parse(fs.readFileSync(ipynb, "utf8")) as {
+    cells: Array<{ outputs?: Array<{ text?: string | string[]; data?: Record<string, string | string[]> }> }>;
+  };
   const parts: string[] = [];
   for (const cell of notebook.cells) {
     for (const output of cell.outputs ?? []) {
@@ -48,7 +50,14 @@ function renderNotebooks(): Promise<RenderSummary> {
 test("every notebook runs top to bottom against the replay server with zero errors", { timeout: RENDER_MS }, async (t) => {
   const missing = missingTool(["python"]);
   if (missing) return t.skip(missing);
-  assert.deepEqual(fs.readdirSync(NOTEBOOKS_DIR).filter((f) => f.endsWith(".ipynb")).map((f) => f.replace(/\.ipynb$/, "")).sort(), NOTEBOOKS);
+  assert.deepEqual(
+    fs
+      .readdirSync(NOTEBOOKS_DIR)
+      .filter((f) => f.endsWith(".ipynb"))
+      .map((f) => f.replace(/\.ipynb$/, ""))
+      .sort(),
+    NOTEBOOKS,
+  );
   const summary = await renderNotebooks();
   for (const notebook of summary.notebooks) {
     assert.equal(notebook.errors, 0, `${notebook.name}: ${JSON.stringify(notebook.errorDetails)}`);
@@ -67,7 +76,10 @@ test("every notebook runs top to bottom against the replay server with zero erro
   assert.match(depth, /Chain unbroken: 2000 updates, every pu equals the previous u\./);
   assert.match(depth, /[1-9]\d* bookTicker messages shared an update id with a depth event: [1-9]\d* matches, 0 mismatches\./);
   assert.match(depth, /BTCUSDT synced at u=\d+: best bid \d+\.\d\d × \d+\.\d{3}, best ask \d+\.\d\d × \d+\.\d{3}, spread \d+\.\d\d/);
-  assert.match(depth, /[1-9]\d* moments with a synced book then and 1000 ms later: correlation of imbalance with the next mid move -?\d\.\d{3}\./);
+  assert.match(
+    depth,
+    /[1-9]\d* moments with a synced book then and 1000 ms later: correlation of imbalance with the next mid move -?\d\.\d{3}\./,
+  );
   assert.match(depth, /1 depth gap\(s\), 1 resync\(s\): 2 snapshot\(s\) stored/);
   assert.match(depth, /Synced again at u=\d+: the book is exact again\./);
   assert.match(text("01-ticker"), /priceChangePercent/);
@@ -82,32 +94,43 @@ test("every notebook runs top to bottom against the replay server with zero erro
   for (const name of NOTEBOOKS) assert.ok(index.includes(`${name}.html`), `index links ${name}`);
 });
 
-test("each rendered notebook draws every chart and fills every table in an offline browser", { timeout: RENDER_MS + 10 * 60_000 }, async (t) => {
-  const missing = missingTool(["python", "chromium"]);
-  if (missing) return t.skip(missing);
-  const summary = await renderNotebooks();
-  assert.deepEqual(summary.notebooks.map((notebook) => notebook.name), NOTEBOOKS, "every notebook was rendered");
-  const browser = await launchChromium({ viewport: { width: 1100, height: 900 } });
-  try {
-    for (const notebook of summary.notebooks) {
-      const page = await browser.context.newPage();
-      const errors: string[] = [];
-      page.on("pageerror", (error) => errors.push(error.message));
-      await page.goto(pathToFileURL(notebook.html).href, { waitUntil: "load", timeout: 120_000 });
-      await page.waitForFunction(CHARTS_DRAWN, undefined, { timeout: 120_000 });
-      const state = await readPage(page, ".streamlab-table table");
-      assert.equal(state.charts.length, notebook.charts, `${notebook.name}: every chart output is on the page`);
-      for (const chart of state.charts) {
-        assert.ok(chart.svgs > 0 && chart.traces > 0, `${notebook.name} chart ${chart.id} drawn with traces`);
-        assert.equal(chart.fallbackShown, false, `${notebook.name} chart ${chart.id}: the PNG fallback hides once plotly draws`);
+test(
+  "each rendered notebook draws every chart and fills every table in an offline browser",
+  { timeout: RENDER_MS + 10 * 60_000 },
+  async (t) => {
+    const missing = missingTool(["python", "chromium"]);
+    if (missing) return t.skip(missing);
+    const summary = await renderNotebooks();
+    assert.deepEqual(
+      summary.notebooks.map((notebook) => notebook.name),
+      NOTEBOOKS,
+      "every notebook was rendered",
+    );
+    const browser = await launchChromium({ viewport: { width: 1100, height: 900 } });
+    try {
+      for (const notebook of summary.notebooks) {
+        const page = await browser.context.newPage();
+        const errors: string[] = [];
+        page.on("pageerror", (error) => errors.push(error.message));
+        await page.goto(pathToFileURL(notebook.html).href, { waitUntil: "load", timeout: 120_000 });
+        await page.waitForFunction(CHARTS_DRAWN, undefined, { timeout: 120_000 });
+        const state = await readPage(page, ".streamlab-table table");
+        assert.equal(state.charts.length, notebook.charts, `${notebook.name}: every chart output is on the page`);
+        for (const chart of state.charts) {
+          assert.ok(chart.svgs > 0 && chart.traces > 0, `${notebook.name} chart ${chart.id} drawn with traces`);
+          assert.equal(chart.fallbackShown, false, `${notebook.name} chart ${chart.id}: the PNG fallback hides once plotly draws`);
+        }
+        assert.ok(state.tables.length > 0, `${notebook.name} has tables`);
+        assert.ok(
+          state.tables.every((rows) => rows > 0),
+          `${notebook.name}: every table has rows (${state.tables})`,
+        );
+        assert.deepEqual(errors, [], `${notebook.name}: no script errors`);
+        await page.screenshot({ path: notebook.html.replace(/\.html$/, ".png"), fullPage: true });
+        await page.close();
       }
-      assert.ok(state.tables.length > 0, `${notebook.name} has tables`);
-      assert.ok(state.tables.every((rows) => rows > 0), `${notebook.name}: every table has rows (${state.tables})`);
-      assert.deepEqual(errors, [], `${notebook.name}: no script errors`);
-      await page.screenshot({ path: notebook.html.replace(/\.html$/, ".png"), fullPage: true });
-      await page.close();
+    } finally {
+      await browser.close();
     }
-  } finally {
-    await browser.close();
-  }
-});
+  },
+);

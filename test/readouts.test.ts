@@ -33,7 +33,13 @@ test("taker flow of the seed's 20 trades: the original notebook's numbers in one
   const flow = takerFlow(trades.messages);
   assert.equal(describeTakerFlow(flow), "6 buys, 14 sells; buy / sell notional × 100 = 14.42 %; taker-buy share 12.60 %");
   const rows = takerFlowRows(flow);
-  assert.deepEqual(rows.map((row) => [row.side, row.trades]), [["taker buys", 6], ["taker sells", 14]]);
+  assert.deepEqual(
+    rows.map((row) => [row.side, row.trades]),
+    [
+      ["taker buys", 6],
+      ["taker sells", 14],
+    ],
+  );
   assert.equal(rows[0].notional, flow.buyNotional);
   assert.match(describeTakerFlow(takerFlow(aggs.messages)), /^2 buys, 1 sell; /);
 });
@@ -50,12 +56,27 @@ test("firstMessageRows and inspectionRows: one row per type / stream", () => {
     { type: "aggTrade", kind: "aggTrade", symbol: "BTCUSDT", eventTime: "2025-03-19T11:58:36.441Z" },
   ]);
   const [{ "msg/s": rate, ...row }] = inspectionRows(inspectSample(trades));
-  assert.deepEqual(row, { stream: "btcusdt@trade", messages: 20, gaps: 0, first: "2025-03-19T11:58:11.584Z", last: "2025-03-19T11:58:13.619Z" });
+  assert.deepEqual(row, {
+    stream: "btcusdt@trade",
+    messages: 20,
+    gaps: 0,
+    first: "2025-03-19T11:58:11.584Z",
+    last: "2025-03-19T11:58:13.619Z",
+  });
   assert.ok(Number(rate) > 9 && Number(rate) < 10, `${rate} msg/s`);
 });
 
 test("sequence readouts: trade ids and the depth chain, with and without gaps", () => {
-  const gap = { stream: "btcusdt@trade", kind: "tradeId", field: "t", expected: 2, actual: 5, missing: 3, index: 1, eventTime: null } as SequenceGap;
+  const gap = {
+    stream: "btcusdt@trade",
+    kind: "tradeId",
+    field: "t",
+    expected: 2,
+    actual: 5,
+    missing: 3,
+    index: 1,
+    eventTime: null,
+  } as SequenceGap;
   assert.equal(describeTradeIdGaps([], 20), "No gaps: 20 consecutive trade ids.");
   assert.equal(describeTradeIdGaps([gap], 20), "1 gap(s) in trade ids:");
   assert.equal(describeDepthChain([], 600), "Chain unbroken: 600 updates, every pu equals the previous u.");
@@ -73,12 +94,18 @@ test("depth readouts on the hftbacktest recording: chain links and the bookTicke
   assert.equal(depthChainLinks(depthColumns(messages.slice(0, 2)), 5).length, 2);
   const check = compareBookWithBookTicker(hft);
   assert.ok(check.comparedCount > 0 && check.matchCount === check.comparedCount);
-  assert.equal(describeBookTickerCheck(check), `${check.comparedCount} bookTicker messages shared an update id with a depth event: ${check.matchCount} matches, 0 mismatches.`);
+  assert.equal(
+    describeBookTickerCheck(check),
+    `${check.comparedCount} bookTicker messages shared an update id with a depth event: ${check.matchCount} matches, 0 mismatches.`,
+  );
 });
 
 test("fieldsOnlyIn: what @ticker has and @miniTicker lacks", () => {
   const fields = fieldsOnlyIn("24hrTicker", "24hrMiniTicker");
-  assert.deepEqual(fields.map((row) => row.field), ["p", "P", "w", "Q", "O", "C", "F", "L", "n"]);
+  assert.deepEqual(
+    fields.map((row) => row.field),
+    ["p", "P", "w", "Q", "O", "C", "F", "L", "n"],
+  );
   assert.deepEqual(fields[1], { field: "P", name: "priceChangePercent", meaning: "price change, percent" });
   assert.deepEqual(fieldsOnlyIn("24hrMiniTicker", "24hrTicker"), []);
 });
@@ -86,16 +113,39 @@ test("fieldsOnlyIn: what @ticker has and @miniTicker lacks", () => {
 test("aggregate readouts: sizes, and the comparison with @trade or why there is none", () => {
   const aggColumns = aggTradeColumns(aggs.messages);
   assert.equal(describeAggregateSizes(computeAggregateSizes(aggColumns)), "3 aggregates hold 4 trades (mean 1.33, max 2).");
-  assert.deepEqual(compareTradeStreams(aggColumns, []), { rows: [], note: 'No trades were captured: add "trade" to the types to compare.' });
+  assert.deepEqual(compareTradeStreams(aggColumns, []), {
+    rows: [],
+    note: 'No trades were captured: add "trade" to the types to compare.',
+  });
   const apart = compareTradeStreams(aggColumns, trades.messages);
   assert.deepEqual(apart.rows, []);
   assert.match(apart.note, /cover different trade ids/);
   // the trades an aggregate covers, as @trade would have sent them
   const covered = aggs.messages.slice(0, 1).map((m) => {
     const agg = decodeAggTrade(m.data);
-    return { stream: "btcusdt@trade", localTimestamp: null, data: { e: "trade", E: agg.eventTime, T: agg.tradeTime, s: "BTCUSDT", t: agg.firstTradeId, p: String(agg.price), q: String(agg.quantity), X: "MARKET", m: agg.isBuyerMaker } };
+    return {
+      stream: "btcusdt@trade",
+      localTimestamp: null,
+      data: {
+        e: "trade",
+        E: agg.eventTime,
+        T: agg.tradeTime,
+        s: "BTCUSDT",
+        t: agg.firstTradeId,
+        p: String(agg.price),
+        q: String(agg.quantity),
+        X: "MARKET",
+        m: agg.isBuyerMaker,
+      },
+    };
   });
   const same = compareTradeStreams(aggColumns, covered);
   assert.equal(same.note, "Over the trade ids both streams cover:");
-  assert.deepEqual(same.rows.map((row) => [row.stream, row.messages, row.trades, row.quantity]), [["aggTrade", 1, 1, 0.032], ["trade", 1, 1, 0.032]]);
+  assert.deepEqual(
+    same.rows.map((row) => [row.stream, row.messages, row.trades, row.quantity]),
+    [
+      ["aggTrade", 1, 1, 0.032],
+      ["trade", 1, 1, 0.032],
+    ],
+  );
 });

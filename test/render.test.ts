@@ -28,8 +28,13 @@ function outputsOf(file: string): Output[] {
 }
 
 function textOf(output: Output): string {
-  const join = (value: string | string[] | undefined) => (Array.isArray(value) ? value.join("") : value ?? "");
-  return join(output.text) + Object.values(output.data ?? {}).map(join).join("");
+  const join = (value: string | string[] | undefined) => (Array.isArray(value) ? value.join("") : (value ?? ""));
+  return (
+    join(output.text) +
+    Object.values(output.data ?? {})
+      .map(join)
+      .join("")
+  );
 }
 
 test("findPython finds a Python with nbclient", (t) => {
@@ -45,7 +50,10 @@ test("findChartIds and insertChartFallback follow the chart contract", () => {
   assert.deepEqual(findChartIds(html), ["c1", "c2"]);
   const png = Buffer.from([0x89, 0x50, 0x4e, 0x47]);
   const once = insertChartFallback(html, "c1", png);
-  assert.match(once, /<div id="c1"[^>]*><img class="streamlab-chart-fallback" alt="Price" src="data:image\/png;base64,iVBORw==" [^>]*><\/div>/);
+  assert.match(
+    once,
+    /<div id="c1"[^>]*><img class="streamlab-chart-fallback" alt="Price" src="data:image\/png;base64,iVBORw==" [^>]*><\/div>/,
+  );
   assert.doesNotMatch(once, /drawn by plotly/);
   const twice = insertChartFallback(once, "c1", png);
   assert.equal(twice.match(/streamlab-chart-fallback/g)?.length, 1, "a second fallback replaces the first");
@@ -56,9 +64,17 @@ test("findChartIds and insertChartFallback follow the chart contract", () => {
 test("the title, the data line and the charts are found in a notebook's JSON, and the index escapes them", () => {
   const nb: NotebookJson = {
     cells: [
-      { cell_type: "code", source: "", outputs: [{ output_type: "stream", name: "stdout", text: ["warming up\n", "Data: bundled recording <a&b>\n"] }] },
+      {
+        cell_type: "code",
+        source: "",
+        outputs: [{ output_type: "stream", name: "stdout", text: ["warming up\n", "Data: bundled recording <a&b>\n"] }],
+      },
       { cell_type: "markdown", source: ["intro\n", "## The **[depth](https://example.invalid)** book ##\n"] },
-      { cell_type: "code", source: "", outputs: [{ output_type: "display_data", data: { "text/html": '<div class="streamlab-chart" id="k1"></div>' } }] },
+      {
+        cell_type: "code",
+        source: "",
+        outputs: [{ output_type: "display_data", data: { "text/html": '<div class="streamlab-chart" id="k1"></div>' } }],
+      },
     ],
   };
   assert.equal(findTitle(nb), "The depth book");
@@ -68,7 +84,22 @@ test("the title, the data line and the charts are found in a notebook's JSON, an
   assert.equal(findDataLine({ cells: [] }), null);
 
   const html = formatIndex(
-    [{ name: "02 trade", title: "<b>Trades</b>", dataLine: "Data: <x>", source: "", html: "/tmp/02 trade.html", ipynb: "/tmp/02 trade.ipynb", errors: 2, errorDetails: [], seconds: 1.25, charts: 0, fallbacks: 0, trusted: false }],
+    [
+      {
+        name: "02 trade",
+        title: "<b>Trades</b>",
+        dataLine: "Data: <x>",
+        source: "",
+        html: "/tmp/02 trade.html",
+        ipynb: "/tmp/02 trade.ipynb",
+        errors: 2,
+        errorDetails: [],
+        seconds: 1.25,
+        charts: 0,
+        fallbacks: 0,
+        trusted: false,
+      },
+    ],
     ["note <1>"],
     null,
   );
@@ -94,8 +125,14 @@ test("the smoke notebook runs with the project kernel without errors and renders
   assert.deepEqual(smoke.errorDetails, []);
   assert.equal(smoke.errors, 0);
   const outputs = outputsOf(smoke.ipynb);
-  assert.ok(outputs.some((output) => textOf(output).includes(FIRST_PRICE)), `the decoded trade (${FIRST_PRICE}) is in the outputs`);
-  assert.ok(outputs.some((output) => textOf(output).includes("<table")), "a table output");
+  assert.ok(
+    outputs.some((output) => textOf(output).includes(FIRST_PRICE)),
+    `the decoded trade (${FIRST_PRICE}) is in the outputs`,
+  );
+  assert.ok(
+    outputs.some((output) => textOf(output).includes("<table")),
+    "a table output",
+  );
   assert.equal(smoke.charts, 1);
 
   assert.equal(summary.pngFallbacks, false);
@@ -116,33 +153,45 @@ test("the smoke notebook runs with the project kernel without errors and renders
   assert.equal(smoke.dataLine, "Data: bundled recording data/bundled/btcusdt-trade.json");
 });
 
-test("executeNotebooks reports compile errors, runtime errors and stderr, and runs the cells after them", { timeout: 120_000 }, async (t) => {
-  const missing = missingTool(["python"]);
-  if (missing) return t.skip(missing);
-  const dir = makeTempDir("streamlab-failing-");
-  const cell = (source: string) => ({ cell_type: "code", execution_count: null, metadata: {}, outputs: [], source });
-  const nb = {
-    cells: [cell('const n: number = "not a number";'), cell('throw new Error("boom");'), cell('console.error("careful");'), cell('console.log("still " + "running");')],
-    metadata: { kernelspec: { name: "streamlab", display_name: "TypeScript (streamlab)", language: "typescript" } },
-    nbformat: 4,
-    nbformat_minor: 4,
-  };
-  const file = path.join(dir, "failing.ipynb");
-  fs.writeFileSync(file, JSON.stringify(nb));
+test(
+  "executeNotebooks reports compile errors, runtime errors and stderr, and runs the cells after them",
+  { timeout: 120_000 },
+  async (t) => {
+    const missing = missingTool(["python"]);
+    if (missing) return t.skip(missing);
+    const dir = makeTempDir("streamlab-failing-");
+    const cell = (source: string) => ({ cell_type: "code", execution_count: null, metadata: {}, outputs: [], source });
+    const nb = {
+      cells: [
+        cell('const n: number = "not a number";'),
+        cell('throw new Error("boom");'),
+        cell('console.error("careful");'),
+        cell('console.log("still " + "running");'),
+      ],
+      metadata: { kernelspec: { name: "streamlab", display_name: "TypeScript (streamlab)", language: "typescript" } },
+      nbformat: 4,
+      nbformat_minor: 4,
+    };
+    const file = path.join(dir, "failing.ipynb");
+    fs.writeFileSync(file, JSON.stringify(nb));
 
-  const [strict] = await executeNotebooks([file], { outputDir: path.join(dir, "out") });
-  assert.deepEqual(
-    strict.errors.map((error) => error.cell),
-    [0, 1, 2],
-  );
-  assert.match(strict.errors[0].evalue, /Type 'string' is not assignable to type 'number'/);
-  assert.match(strict.errors[1].evalue, /Error: boom/);
-  assert.ok(outputsOf(strict.output).some((output) => textOf(output).includes("still running")), "the last cell ran");
+    const [strict] = await executeNotebooks([file], { outputDir: path.join(dir, "out") });
+    assert.deepEqual(
+      strict.errors.map((error) => error.cell),
+      [0, 1, 2],
+    );
+    assert.match(strict.errors[0].evalue, /Type 'string' is not assignable to type 'number'/);
+    assert.match(strict.errors[1].evalue, /Error: boom/);
+    assert.ok(
+      outputsOf(strict.output).some((output) => textOf(output).includes("still running")),
+      "the last cell ran",
+    );
 
-  const [lenient] = await executeNotebooks([file], { outputDir: path.join(dir, "out"), allowStderr: true });
-  assert.deepEqual(
-    lenient.errors.map((error) => error.cell),
-    [0, 1],
-    "with allowStderr only the failed cells count",
-  );
-});
+    const [lenient] = await executeNotebooks([file], { outputDir: path.join(dir, "out"), allowStderr: true });
+    assert.deepEqual(
+      lenient.errors.map((error) => error.cell),
+      [0, 1],
+      "with allowStderr only the failed cells count",
+    );
+  },
+);

@@ -6,7 +6,19 @@ import * as os from "os";
 import * as path from "path";
 import { performance } from "perf_hooks";
 import { WebSocket } from "ws";
-import { HFT, assertSameFrames, connect, delay, linesOf, openSockets, request, waitForFrames, waitUntil, withServer, within } from "./replay-helpers";
+import {
+  HFT,
+  assertSameFrames,
+  connect,
+  delay,
+  linesOf,
+  openSockets,
+  request,
+  waitForFrames,
+  waitUntil,
+  withServer,
+  within,
+} from "./replay-helpers";
 
 test("combined connection gets exactly the requested streams, in recorded order, byte-equal to the recording", async () => {
   await withServer({ files: [HFT] }, async (server) => {
@@ -43,7 +55,10 @@ test("a stream on the wrong route is acknowledged and silent, as on Binance", as
     const wrong = await connect(`${server.url}/market/stream?streams=btcusdt@depth@0ms`);
     const right = await connect(`${server.url}/public/stream?streams=btcusdt@depth@0ms`);
     assert.deepEqual(await request(wrong, { method: "SUBSCRIBE", params: ["btcusdt@bookTicker"], id: 1 }), { result: null, id: 1 });
-    assert.deepEqual(await request(wrong, { method: "LIST_SUBSCRIPTIONS", id: 2 }), { result: ["btcusdt@depth@0ms", "btcusdt@bookTicker"], id: 2 });
+    assert.deepEqual(await request(wrong, { method: "LIST_SUBSCRIPTIONS", id: 2 }), {
+      result: ["btcusdt@depth@0ms", "btcusdt@bookTicker"],
+      id: 2,
+    });
     await waitForFrames(right, 2663);
     await delay(300);
     assert.equal(wrong.frames.length, 2, "only the two replies");
@@ -58,7 +73,7 @@ test("a stream on the wrong route is acknowledged and silent, as on Binance", as
   });
 });
 
-test("legacy paths are served by default and silent with legacyPaths: \"silent\"", async () => {
+test('legacy paths are served by default and silent with legacyPaths: "silent"', async () => {
   await withServer({ files: [HFT] }, async (server) => {
     const combined = await connect(`${server.url}/stream?streams=btcusdt@trade/btcusdt@markPrice@1s`);
     const bare = await connect(`${server.url}/ws/btcusdt@depth@0ms`);
@@ -99,7 +114,11 @@ test("paced replay takes at least the recorded time divided by the multiplier", 
     const recordedMs = marks[10].localTimestamp - marks[0].localTimestamp;
     assert.ok(recordedMs > 5000);
     assert.ok(elapsedMs >= recordedMs / multiplier - 0.01, `took ${elapsedMs.toFixed(1)} ms, recorded ${recordedMs} ms / ${multiplier}`);
-    assertSameFrames(frames, marks.slice(0, 11).map((line) => line.combined), "paced frames");
+    assertSameFrames(
+      frames,
+      marks.slice(0, 11).map((line) => line.combined),
+      "paced frames",
+    );
   });
   await withServer({ files: [HFT], speed: "realtime" }, async (server) => {
     assert.ok(marks[1].localTimestamp - marks[0].localTimestamp > 300);
@@ -110,16 +129,29 @@ test("paced replay takes at least the recorded time divided by the multiplier", 
   });
 });
 
-test("a slow reader with speed \"max\" is not flooded, and does not hold up other connections", async () => {
+test('a slow reader with speed "max" is not flooded, and does not hold up other connections', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "replay-test-"));
   try {
     const file = path.join(dir, "big.jsonl");
     const levels = Array.from({ length: 250 }, (_, i) => [(28000 + i / 10).toFixed(2), "1.234"]);
     const lines: string[] = [];
     for (let i = 0; i < 3000; i++) {
-      const data = { e: "depthUpdate", E: 1680652700000 + i, T: 1680652700000 + i, s: "BTCUSDT", U: i, u: i, pu: i - 1, b: levels, a: levels };
+      const data = {
+        e: "depthUpdate",
+        E: 1680652700000 + i,
+        T: 1680652700000 + i,
+        s: "BTCUSDT",
+        U: i,
+        u: i,
+        pu: i - 1,
+        b: levels,
+        a: levels,
+      };
       lines.push(JSON.stringify({ localTimestamp: 1680652700000 + i, stream: "btcusdt@depth@0ms", data }));
-      if (i % 30 === 0) lines.push(JSON.stringify({ localTimestamp: 1680652700000 + i, stream: "btcusdt@trade", data: { e: "trade", E: 1, s: "BTCUSDT", t: i } }));
+      if (i % 30 === 0)
+        lines.push(
+          JSON.stringify({ localTimestamp: 1680652700000 + i, stream: "btcusdt@trade", data: { e: "trade", E: 1, s: "BTCUSDT", t: i } }),
+        );
     }
     fs.writeFileSync(file, lines.join("\n") + "\n");
     const frameBytes = Buffer.byteLength(JSON.stringify({ e: "depthUpdate", b: levels, a: levels }));

@@ -3,7 +3,13 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { WebSocket } from "ws";
 import { answerControlMessage, type ControlSession } from "../lib/replay/control";
-import { CONTROL_ERROR_CODES, controlErrorOf, formatControlErrorReply, formatControlReply, looksLikeStreamName } from "../lib/binance/control";
+import {
+  CONTROL_ERROR_CODES,
+  controlErrorOf,
+  formatControlErrorReply,
+  formatControlReply,
+  looksLikeStreamName,
+} from "../lib/binance/control";
 import { HFT, connect, delay, isReply, linesOf, request, waitForFrames, waitUntil, withServer } from "./replay-helpers";
 
 test("SUBSCRIBE is acknowledged before its data; LIST_SUBSCRIPTIONS, SET/GET_PROPERTY combined, UNSUBSCRIBE stops the stream", async () => {
@@ -50,16 +56,31 @@ test("bad requests get Binance's error replies and the connection stays open", a
 
     const unknown = await request(client, { method: "FOO", params: [], id: 7 });
     assert.deepEqual(unknown, {
-      error: { code: 2, msg: "Invalid request: unknown variant `FOO`, expected one of `SUBSCRIBE`, `UNSUBSCRIBE`, `LIST_SUBSCRIPTIONS`, `SET_PROPERTY`, `GET_PROPERTY`" },
+      error: {
+        code: 2,
+        msg: "Invalid request: unknown variant `FOO`, expected one of `SUBSCRIBE`, `UNSUBSCRIBE`, `LIST_SUBSCRIPTIONS`, `SET_PROPERTY`, `GET_PROPERTY`",
+      },
       id: 7,
     });
     const before = client.frames.length;
     client.ws.send(JSON.stringify({ method: "SUBSCRIBE", params: ["btcusdt@trade"], id: "abc" }));
     await waitUntil(() => client.frames.length > before, 5000, "the id error");
-    assert.deepEqual(JSON.parse(client.frames[before]), { error: { code: 2, msg: "Invalid request: request ID must be an unsigned integer" }, id: null });
-    assert.deepEqual(await request(client, { method: "SET_PROPERTY", params: ["foo", true], id: 8 }), { error: { code: 0, msg: "Unknown property" }, id: 8 });
-    assert.deepEqual(await request(client, { method: "SET_PROPERTY", params: ["combined", "yes"], id: 9 }), { error: { code: 1, msg: "Invalid value type: expected Boolean" }, id: 9 });
-    assert.deepEqual(await request(client, { method: "SUBSCRIBE", params: ["not a stream"], id: 10 }), { error: { code: 2, msg: "Invalid request: invalid stream" }, id: 10 });
+    assert.deepEqual(JSON.parse(client.frames[before]), {
+      error: { code: 2, msg: "Invalid request: request ID must be an unsigned integer" },
+      id: null,
+    });
+    assert.deepEqual(await request(client, { method: "SET_PROPERTY", params: ["foo", true], id: 8 }), {
+      error: { code: 0, msg: "Unknown property" },
+      id: 8,
+    });
+    assert.deepEqual(await request(client, { method: "SET_PROPERTY", params: ["combined", "yes"], id: 9 }), {
+      error: { code: 1, msg: "Invalid value type: expected Boolean" },
+      id: 9,
+    });
+    assert.deepEqual(await request(client, { method: "SUBSCRIBE", params: ["not a stream"], id: 10 }), {
+      error: { code: 2, msg: "Invalid request: invalid stream" },
+      id: 10,
+    });
     assert.equal(client.ws.readyState, WebSocket.OPEN);
     assert.deepEqual(await request(client, { method: "LIST_SUBSCRIPTIONS", id: 11 }), { result: [], id: 11 });
   });
@@ -78,7 +99,10 @@ function fakeSession(subscribed: readonly string[] = []): ControlSession & { sub
 
 test("answerControlMessage: at most 1024 streams per connection, missing fields, and Binance's reply shapes", () => {
   const full = fakeSession(Array.from({ length: 1023 }, (_, i) => `s${i}usdt@trade`));
-  assert.equal(answerControlMessage(JSON.stringify({ method: "SUBSCRIBE", params: ["s0usdt@trade", "a@trade", "a@trade"], id: 1 }), full), '{"result":null,"id":1}');
+  assert.equal(
+    answerControlMessage(JSON.stringify({ method: "SUBSCRIBE", params: ["s0usdt@trade", "a@trade", "a@trade"], id: 1 }), full),
+    '{"result":null,"id":1}',
+  );
   assert.equal(full.subscriptions.size, 1024);
   assert.deepEqual(JSON.parse(answerControlMessage(JSON.stringify({ method: "SUBSCRIBE", params: ["b@trade"], id: 2 }), full)), {
     error: { code: 2, msg: "Invalid request: too many streams (at most 1024 per connection)" },
@@ -87,26 +111,49 @@ test("answerControlMessage: at most 1024 streams per connection, missing fields,
   assert.equal(full.subscriptions.size, 1024, "a refused SUBSCRIBE subscribes nothing");
 
   const session = fakeSession();
-  const answer = (body: unknown) => JSON.parse(answerControlMessage(typeof body === "string" ? body : JSON.stringify(body), session)) as unknown;
+  const answer = (body: unknown) =>
+    JSON.parse(answerControlMessage(typeof body === "string" ? body : JSON.stringify(body), session)) as unknown;
   assert.deepEqual(answer({ params: [], id: 3 }), { error: { code: 2, msg: "Invalid request: missing field `method`" }, id: 3 });
   assert.deepEqual(answer({ method: "SUBSCRIBE", id: 4 }), { error: { code: 2, msg: "Invalid request: missing field `params`" }, id: 4 });
-  assert.deepEqual(answer({ method: "LIST_SUBSCRIPTIONS", params: ["x"], id: 5 }), { error: { code: 2, msg: "Invalid request: too many parameters" }, id: 5 });
-  assert.deepEqual(answer({ method: "GET_PROPERTY", params: [1], id: 6 }), { error: { code: 2, msg: "Invalid request: property name must be a string" }, id: 6 });
+  assert.deepEqual(answer({ method: "LIST_SUBSCRIPTIONS", params: ["x"], id: 5 }), {
+    error: { code: 2, msg: "Invalid request: too many parameters" },
+    id: 5,
+  });
+  assert.deepEqual(answer({ method: "GET_PROPERTY", params: [1], id: 6 }), {
+    error: { code: 2, msg: "Invalid request: property name must be a string" },
+    id: 6,
+  });
   assert.deepEqual(answer(""), { error: { code: 3, msg: "Invalid JSON: EOF while parsing a value at line 1 column 0" }, id: null });
-  assert.deepEqual(answer("[1]"), { error: { code: 2, msg: 'Invalid request: expected an object such as {"method":"SUBSCRIBE","params":["btcusdt@trade"],"id":1}' }, id: null });
+  assert.deepEqual(answer("[1]"), {
+    error: { code: 2, msg: 'Invalid request: expected an object such as {"method":"SUBSCRIBE","params":["btcusdt@trade"],"id":1}' },
+    id: null,
+  });
   assert.deepEqual(answer({ method: "SET_PROPERTY", params: ["combined", true], id: 7 }), { result: null, id: 7 });
   assert.equal(session.combined, true);
 
-  const throwing: ControlSession = { ...fakeSession(), subscribe: () => { throw new Error("boom"); } };
-  assert.throws(() => answerControlMessage(JSON.stringify({ method: "SUBSCRIBE", params: ["a@trade"], id: 8 }), throwing), /boom/, "failures that are not Binance errors reach the caller");
+  const throwing: ControlSession = {
+    ...fakeSession(),
+    subscribe: () => {
+      throw new Error("boom");
+    },
+  };
+  assert.throws(
+    () => answerControlMessage(JSON.stringify({ method: "SUBSCRIBE", params: ["a@trade"], id: 8 }), throwing),
+    /boom/,
+    "failures that are not Binance errors reach the caller",
+  );
 });
 
 test("binance/control: replies in the servers' shape, errors read in both shapes, stream-name shapes", () => {
   assert.equal(formatControlReply(["btcusdt@trade"], 3), '{"result":["btcusdt@trade"],"id":3}');
-  assert.equal(formatControlErrorReply(CONTROL_ERROR_CODES.UNKNOWN_PROPERTY, "Unknown property", null), '{"error":{"code":0,"msg":"Unknown property"},"id":null}');
+  assert.equal(
+    formatControlErrorReply(CONTROL_ERROR_CODES.UNKNOWN_PROPERTY, "Unknown property", null),
+    '{"error":{"code":0,"msg":"Unknown property"},"id":null}',
+  );
   assert.deepEqual(controlErrorOf({ code: 2, msg: "Invalid request", id: 1 }), { code: 2, msg: "Invalid request" });
   assert.deepEqual(controlErrorOf(JSON.parse(formatControlErrorReply(3, "Invalid JSON", null))), { code: 3, msg: "Invalid JSON" });
   assert.equal(controlErrorOf(JSON.parse(formatControlReply(null, 1))), null);
-  for (const name of ["btcusdt@depth@100ms", "!bookTicker", "btcusdt@kline_1m", "!forceOrder@arr"]) assert.ok(looksLikeStreamName(name), name);
+  for (const name of ["btcusdt@depth@100ms", "!bookTicker", "btcusdt@kline_1m", "!forceOrder@arr"])
+    assert.ok(looksLikeStreamName(name), name);
   for (const name of ["not a stream", "btcusdt", "@trade", "btcusdt@", "1", ""]) assert.ok(!looksLikeStreamName(name), name);
 });

@@ -47,7 +47,13 @@ export function readRecordedLines(file: string): RecordedLine[] {
     const combined = line.replace(/^\{"localTimestamp":[^,]*,/, "{");
     const prefix = `{"stream":${JSON.stringify(value.stream)},"data":`;
     assert.ok(combined.startsWith(prefix) && combined.endsWith("}"), `unexpected line shape: ${line.slice(0, 80)}`);
-    lines.push({ stream: value.stream, position: lines.length, localTimestamp: value.localTimestamp, combined, bare: combined.slice(prefix.length, -1) });
+    lines.push({
+      stream: value.stream,
+      position: lines.length,
+      localTimestamp: value.localTimestamp,
+      combined,
+      bare: combined.slice(prefix.length, -1),
+    });
   }
   lineCache.set(file, lines);
   return lines;
@@ -61,7 +67,11 @@ export function linesOf(file: string, streams: readonly string[]): RecordedLine[
 /** Asserts two frame lists are equal, naming the first frame that differs. */
 export function assertSameFrames(actual: readonly string[], expected: readonly string[], what: string): void {
   const mismatch = expected.findIndex((frame, i) => actual[i] !== frame);
-  assert.equal(mismatch, -1, `${what}: frame ${mismatch} differs:\n got ${String(actual[mismatch]).slice(0, 200)}\nwant ${expected[mismatch]?.slice(0, 200)}`);
+  assert.equal(
+    mismatch,
+    -1,
+    `${what}: frame ${mismatch} differs:\n got ${String(actual[mismatch]).slice(0, 200)}\nwant ${expected[mismatch]?.slice(0, 200)}`,
+  );
   assert.equal(actual.length, expected.length, `${what}: frame count`);
 }
 
@@ -141,7 +151,9 @@ export async function request(client: Client, body: unknown): Promise<Record<str
   client.ws.send(typeof body === "string" ? body : JSON.stringify(body));
   const id = typeof body === "object" && body !== null ? (body as { id?: unknown }).id : undefined;
   const find = () =>
-    client.frames.slice(from).find((frame) => isReply(frame) && (typeof id !== "number" || (JSON.parse(frame) as { id: unknown }).id === id));
+    client.frames
+      .slice(from)
+      .find((frame) => isReply(frame) && (typeof id !== "number" || (JSON.parse(frame) as { id: unknown }).id === id));
   await waitUntil(() => find() !== undefined, 5000, `a reply to ${JSON.stringify(body)}`);
   return JSON.parse(find() as string) as Record<string, unknown>;
 }

@@ -3,7 +3,18 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { frameOf, loadReplayLibrary, selectDepthSnapshot } from "../lib/replay/recordings";
 import { loadSample } from "../lib/store/read";
-import { ALTS_APRIL, ALTS_JULY, HFT, SEED_TRADES, assertSameFrames, connect, delay, readRecordedLines, waitForFrames, withServer } from "./replay-helpers";
+import {
+  ALTS_APRIL,
+  ALTS_JULY,
+  HFT,
+  SEED_TRADES,
+  assertSameFrames,
+  connect,
+  delay,
+  readRecordedLines,
+  waitForFrames,
+  withServer,
+} from "./replay-helpers";
 
 test("streams from several files merge by offset from each file's first message; the first file with a stream wins", async () => {
   const files = [ALTS_APRIL, ALTS_JULY, SEED_TRADES, HFT];
@@ -13,13 +24,19 @@ test("streams from several files merge by offset from each file's first message;
     [ALTS_APRIL, ALTS_JULY].forEach((file, fileIndex) => {
       const lines = readRecordedLines(file);
       for (const line of lines) {
-        if (streams.includes(line.stream)) rows.push({ offset: line.localTimestamp - lines[0].localTimestamp, fileIndex, position: line.position, frame: line.combined });
+        if (streams.includes(line.stream))
+          rows.push({ offset: line.localTimestamp - lines[0].localTimestamp, fileIndex, position: line.position, frame: line.combined });
       }
     });
     const seed = loadSample(SEED_TRADES).messages; // no localTimestamp: event time E
     const firstE = (seed[0].data as { E: number }).E;
     seed.forEach((message, position) => {
-      rows.push({ offset: (message.data as { E: number }).E - firstE, fileIndex: 2, position, frame: JSON.stringify({ stream: message.stream, data: message.data }) });
+      rows.push({
+        offset: (message.data as { E: number }).E - firstE,
+        fileIndex: 2,
+        position,
+        frame: JSON.stringify({ stream: message.stream, data: message.data }),
+      });
     });
     rows.sort((a, b) => a.offset - b.offset || a.fileIndex - b.fileIndex || a.position - b.position);
     assert.equal(rows.length, 40 + 40 + 20);
@@ -27,7 +44,11 @@ test("streams from several files merge by offset from each file's first message;
     const client = await connect(`${server.url}/market/stream?streams=${streams.join("/")}`);
     await waitForFrames(client, rows.length);
     await delay(100);
-    assertSameFrames(client.frames, rows.map((row) => row.frame), "merged files");
+    assertSameFrames(
+      client.frames,
+      rows.map((row) => row.frame),
+      "merged files",
+    );
     const firstSeedTrade = client.frames.findIndex((frame) => frame.includes('"stream":"btcusdt@trade"'));
     const firstAltTrade = client.frames.findIndex((frame) => !frame.includes('"stream":"btcusdt@trade"'));
     assert.ok(firstSeedTrade < 30 && firstAltTrade < 30, "the files interleave instead of playing one after the other");
@@ -42,7 +63,10 @@ test("loadReplayLibrary serializes each stream once, from the first file that ha
   assert.equal(trades.fileIndex, 2, "the seed comes before the hftbacktest file");
   assert.equal(trades.count, seed.length);
   const firstE = (seed[0].data as { E: number }).E;
-  assert.deepEqual([...trades.offsetsMs], seed.map((message) => (message.data as { E: number }).E - firstE));
+  assert.deepEqual(
+    [...trades.offsetsMs],
+    seed.map((message) => (message.data as { E: number }).E - firstE),
+  );
   seed.forEach((message, i) => {
     assert.equal(frameOf(trades, i, true).toString("utf8"), JSON.stringify({ stream: message.stream, data: message.data }));
     assert.equal(frameOf(trades, i, false).toString("utf8"), JSON.stringify(message.data));

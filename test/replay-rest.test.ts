@@ -21,7 +21,10 @@ test("REST depth returns the first recorded snapshot trimmed to limit, with Bina
 
     assert.deepEqual(await get("/fapi/v1/depth?symbol=ETHUSDT&limit=5"), { status: 400, body: { code: -1121, msg: "Invalid symbol." } });
     assert.equal((await get("/fapi/v1/depth?limit=5")).body.code, -1102);
-    assert.deepEqual(await get("/fapi/v1/depth?symbol=BTCUSDT&limit=7"), { status: 400, body: { code: -4021, msg: "7 is not valid depth limit" } });
+    assert.deepEqual(await get("/fapi/v1/depth?symbol=BTCUSDT&limit=7"), {
+      status: 400,
+      body: { code: -4021, msg: "7 is not valid depth limit" },
+    });
     assert.equal((await get("/fapi/v1/depth?symbol=BTCUSDT&limit=5000")).body.code, -1130);
     assert.equal((await get("/fapi/v1/depth?symbol=BTCUSDT&limit=abc")).body.code, -1100);
 

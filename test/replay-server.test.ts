@@ -21,15 +21,36 @@ test("unknown websocket paths get HTTP 404 on upgrade; pings are answered", asyn
 });
 
 test("bad options and unreadable recordings reject with errors that name the value", async () => {
-  await assert.rejects(startReplayServer({ files: [] }), (error: unknown) => error instanceof InvalidArgumentError && error.code === "NO_FILES");
-  await assert.rejects(startReplayServer({ files: [path.join(BUNDLED, "missing.jsonl")] }), (error: unknown) => error instanceof SampleFileError && error.code === "FILE_NOT_FOUND");
-  await assert.rejects(startReplayServer({ files: [HFT], speed: -1 }), (error: unknown) => error instanceof InvalidArgumentError && /-1/.test(error.message));
-  await assert.rejects(startReplayServer({ files: [HFT], inject: { closeAfterFrames: 0 } }), (error: unknown) => error instanceof InvalidArgumentError && error.code === "INVALID_FAULTS");
+  await assert.rejects(
+    startReplayServer({ files: [] }),
+    (error: unknown) => error instanceof InvalidArgumentError && error.code === "NO_FILES",
+  );
+  await assert.rejects(
+    startReplayServer({ files: [path.join(BUNDLED, "missing.jsonl")] }),
+    (error: unknown) => error instanceof SampleFileError && error.code === "FILE_NOT_FOUND",
+  );
+  await assert.rejects(
+    startReplayServer({ files: [HFT], speed: -1 }),
+    (error: unknown) => error instanceof InvalidArgumentError && /-1/.test(error.message),
+  );
+  await assert.rejects(
+    startReplayServer({ files: [HFT], inject: { closeAfterFrames: 0 } }),
+    (error: unknown) => error instanceof InvalidArgumentError && error.code === "INVALID_FAULTS",
+  );
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "replay-test-"));
   try {
     const file = path.join(dir, "snapshot-only.jsonl");
-    fs.writeFileSync(file, JSON.stringify({ localTimestamp: 1, snapshot: { symbol: "BTCUSDT", limit: 5, response: { lastUpdateId: 1, E: 1, T: 1, bids: [], asks: [] } } }) + "\n");
-    await assert.rejects(startReplayServer({ files: [file] }), (error: unknown) => error instanceof InvalidArgumentError && error.code === "NO_MESSAGES" && error.message.includes(file));
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        localTimestamp: 1,
+        snapshot: { symbol: "BTCUSDT", limit: 5, response: { lastUpdateId: 1, E: 1, T: 1, bids: [], asks: [] } },
+      }) + "\n",
+    );
+    await assert.rejects(
+      startReplayServer({ files: [file] }),
+      (error: unknown) => error instanceof InvalidArgumentError && error.code === "NO_MESSAGES" && error.message.includes(file),
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

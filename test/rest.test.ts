@@ -5,7 +5,13 @@ import type { AddressInfo } from "net";
 import { fetchDepthSnapshot } from "../lib/binance/rest";
 import { ConnectionError } from "../lib/errors";
 
-const BOOK = { lastUpdateId: 1027024, E: 1589436922972, T: 1589436922959, bids: [["4.00000000", "431.00000000"]], asks: [["4.00000200", "12.00000000"]] };
+const BOOK = {
+  lastUpdateId: 1027024,
+  E: 1589436922972,
+  T: 1589436922959,
+  bids: [["4.00000000", "431.00000000"]],
+  asks: [["4.00000200", "12.00000000"]],
+};
 
 /** An HTTP server on 127.0.0.1 (free port) answering with `handle`; returns its base URL and the request paths seen. */
 async function startServer(t: TestContext, handle: http.RequestListener): Promise<{ base: string; paths: string[] }> {
@@ -33,7 +39,9 @@ async function rejection(promise: Promise<unknown>): Promise<ConnectionError> {
 }
 
 test("a depth snapshot is fetched from /fapi/v1/depth with the symbol and limit, and returned as sent", async (t) => {
-  const { base, paths } = await startServer(t, (_request, response) => response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(BOOK)));
+  const { base, paths } = await startServer(t, (_request, response) =>
+    response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(BOOK)),
+  );
   assert.deepEqual(await fetchDepthSnapshot(base, "btcusdt", 5), BOOK);
   assert.deepEqual(await fetchDepthSnapshot(base, "ETHUSDT"), BOOK);
   assert.deepEqual(paths, ["/fapi/v1/depth?symbol=BTCUSDT&limit=5", "/fapi/v1/depth?symbol=ETHUSDT&limit=1000"]);
@@ -47,7 +55,10 @@ test("HTTP 429 and 418 are RATE_LIMITED, with Retry-After when given", async (t)
   const limited = await rejection(fetchDepthSnapshot(base, "BTCUSDT", 5));
   assert.equal(limited.code, "RATE_LIMITED");
   assert.equal(limited.url, `${base}/fapi/v1/depth?symbol=BTCUSDT&limit=5`);
-  assert.equal(limited.message, `${base}/fapi/v1/depth?symbol=BTCUSDT&limit=5 answered HTTP 429 (too many requests); retry after 7 s: back off.`);
+  assert.equal(
+    limited.message,
+    `${base}/fapi/v1/depth?symbol=BTCUSDT&limit=5 answered HTTP 429 (too many requests); retry after 7 s: back off.`,
+  );
   const banned = await rejection(fetchDepthSnapshot(base, "ETHUSDT", 5));
   assert.equal(banned.code, "RATE_LIMITED");
   assert.equal(banned.message, `${base}/fapi/v1/depth?symbol=ETHUSDT&limit=5 answered HTTP 418 (IP banned): back off.`);

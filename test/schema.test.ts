@@ -82,7 +82,9 @@ function wireValue(data: Record<string, unknown>, fieldPath: string): unknown {
 /** Every wire key of a payload as a path (`k.o` inside a nested object). */
 function wirePaths(data: Record<string, unknown>, prefix = ""): string[] {
   return Object.entries(data).flatMap(([key, value]) =>
-    typeof value === "object" && value !== null && !Array.isArray(value) ? wirePaths(value as Record<string, unknown>, `${prefix}${key}.`) : [`${prefix}${key}`],
+    typeof value === "object" && value !== null && !Array.isArray(value)
+      ? wirePaths(value as Record<string, unknown>, `${prefix}${key}.`)
+      : [`${prefix}${key}`],
   );
 }
 
@@ -98,7 +100,12 @@ function expectedValue(field: FieldSchema, wire: unknown): unknown {
   }
 }
 
-function checkDecodedAgainstSchema(schema: EventSchema, record: Record<string, unknown>, data: Record<string, unknown>, where: string): void {
+function checkDecodedAgainstSchema(
+  schema: EventSchema,
+  record: Record<string, unknown>,
+  data: Record<string, unknown>,
+  where: string,
+): void {
   const decoded = decodedFields(schema);
   const expectedKeys = ["kind", ...decoded.map((field) => field.name)];
   expectedKeys.splice(expectedKeys.indexOf("eventTime") + 1, 0, "localTimestamp");
@@ -112,8 +119,10 @@ function checkDecodedAgainstSchema(schema: EventSchema, record: Record<string, u
     }
     const wire = wireValue(data, field.path);
     assert.deepEqual(value, expectedValue(field, wire), `${where}: ${field.path} → ${field.name} (${field.kind})`);
-    if (field.kind === "id" || field.kind === "integer" || field.kind === "time") assert.ok(Number.isSafeInteger(value), `${where}: ${field.name} is an integer`);
-    if (field.kind === "enum" && field.values && field.name !== "executionType") assert.ok(field.values.includes(value as string), `${where}: ${field.name} ${String(value)} is documented`);
+    if (field.kind === "id" || field.kind === "integer" || field.kind === "time")
+      assert.ok(Number.isSafeInteger(value), `${where}: ${field.name} is an integer`);
+    if (field.kind === "enum" && field.values && field.name !== "executionType")
+      assert.ok(field.values.includes(value as string), `${where}: ${field.name} ${String(value)} is documented`);
   }
 }
 
@@ -129,12 +138,24 @@ test("every stream family has a schema with its event type, and every schema a f
 });
 
 test("each schema is well formed: unique letters, names and columns; snake_case columns; a side on levels; derivations without a letter", () => {
-  const schemas: Array<[string, PayloadSchema]> = [...EVENT_SCHEMAS.map((schema): [string, PayloadSchema] => [schema.eventType, schema]), ["depth snapshot", DEPTH_SNAPSHOT_SCHEMA]];
+  const schemas: Array<[string, PayloadSchema]> = [
+    ...EVENT_SCHEMAS.map((schema): [string, PayloadSchema] => [schema.eventType, schema]),
+    ["depth snapshot", DEPTH_SNAPSHOT_SCHEMA],
+  ];
   for (const [name, schema] of schemas) {
     const unique = (values: string[], what: string) => assert.equal(new Set(values).size, values.length, `${name}: ${what} are unique`);
-    unique(wireFields(schema).map((field) => field.path!), "wire paths");
-    unique(schema.fields.map((field) => field.name), "names");
-    unique(schema.fields.map((field) => field.column), "columns");
+    unique(
+      wireFields(schema).map((field) => field.path!),
+      "wire paths",
+    );
+    unique(
+      schema.fields.map((field) => field.name),
+      "names",
+    );
+    unique(
+      schema.fields.map((field) => field.column),
+      "columns",
+    );
     for (const field of schema.fields) {
       assert.match(field.name, /^[a-z][A-Za-z]*$/, `${name}: ${field.name} is camelCase`);
       assert.equal(field.column, toSnakeCase(field.name), `${name}: ${field.name} → ${field.column}`);
@@ -146,7 +167,11 @@ test("each schema is well formed: unique letters, names and columns; snake_case 
   }
   for (const schema of EVENT_SCHEMAS) {
     const header = (schema.fields as readonly FieldSchema[]).slice(0, 3);
-    assert.deepEqual(header.map((field) => field.path), ["e", "E", "s"], `${schema.eventType} starts with the event header`);
+    assert.deepEqual(
+      header.map((field) => field.path),
+      ["e", "E", "s"],
+      `${schema.eventType} starts with the event header`,
+    );
   }
 });
 
@@ -168,7 +193,12 @@ test("decoders agree with their schemas on every real message: each field named,
 test("the REST depth snapshot bodies have exactly the snapshot schema's fields", () => {
   assert.ok(SNAPSHOTS.length > 0);
   for (const body of SNAPSHOTS) {
-    assert.deepEqual(Object.keys(body).sort(), wireFields(DEPTH_SNAPSHOT_SCHEMA).map((field) => field.path!).sort());
+    assert.deepEqual(
+      Object.keys(body).sort(),
+      wireFields(DEPTH_SNAPSHOT_SCHEMA)
+        .map((field) => field.path!)
+        .sort(),
+    );
     const levels = decode.decodeLevels(body.bids, "bids");
     assert.deepEqual(levels, expectedValue(DEPTH_SNAPSHOT_SCHEMA.fields[3], body.bids));
   }
@@ -176,8 +206,14 @@ test("the REST depth snapshot bodies have exactly the snapshot schema's fields",
 
 test("a wrong value in any field is refused with that field's path and its kind's code", () => {
   const CODES: Record<string, string> = {
-    decimal: "INVALID_DECIMAL", id: "INVALID_INTEGER", integer: "INVALID_INTEGER", time: "INVALID_INTEGER",
-    boolean: "INVALID_BOOLEAN", enum: "INVALID_STRING", text: "INVALID_STRING", levels: "INVALID_LEVELS",
+    decimal: "INVALID_DECIMAL",
+    id: "INVALID_INTEGER",
+    integer: "INVALID_INTEGER",
+    time: "INVALID_INTEGER",
+    boolean: "INVALID_BOOLEAN",
+    enum: "INVALID_STRING",
+    text: "INVALID_STRING",
+    levels: "INVALID_LEVELS",
   };
   for (const schema of EVENT_SCHEMAS) {
     const good = GROUPS.get(schema.eventType)![0].data as Record<string, unknown>;
@@ -186,14 +222,24 @@ test("a wrong value in any field is refused with that field's path and its kind'
       const broken = structuredClone(good);
       const keys = field.path!.split(".");
       const holder = keys.slice(0, -1).reduce((object, key) => object[key] as Record<string, unknown>, broken);
-      holder[keys[keys.length - 1]] = field.kind === "decimal" || field.kind === "levels" ? 12.5 : field.kind === "boolean" ? "true" : field.kind === "text" || field.kind === "enum" ? "" : "7";
-      assert.throws(() => decoder(broken), (error: unknown) => {
-        assert.ok(error instanceof DecodeError);
-        assert.equal(error.code, CODES[field.kind], `${schema.eventType}.${field.path}`);
-        assert.equal(error.field, field.path);
-        assert.ok(error.message.includes(`field "${field.path}" of ${schema.eventType}`), error.message);
-        return true;
-      });
+      holder[keys[keys.length - 1]] =
+        field.kind === "decimal" || field.kind === "levels"
+          ? 12.5
+          : field.kind === "boolean"
+            ? "true"
+            : field.kind === "text" || field.kind === "enum"
+              ? ""
+              : "7";
+      assert.throws(
+        () => decoder(broken),
+        (error: unknown) => {
+          assert.ok(error instanceof DecodeError);
+          assert.equal(error.code, CODES[field.kind], `${schema.eventType}.${field.path}`);
+          assert.equal(error.field, field.path);
+          assert.ok(error.message.includes(`field "${field.path}" of ${schema.eventType}`), error.message);
+          return true;
+        },
+      );
     }
   }
 });
@@ -208,11 +254,17 @@ test("typed columns are the schema's columnar fields, with the kind's array type
     const expected = new Set(["kind", "length", "stream", "localTimestamp"]);
     for (const field of columnarFields(schema)) {
       if (field.kind === "levels") {
-        for (const [suffix, count] of [["LevelCount", (l: number[][]) => l.length], ["RemovalCount", (l: number[][]) => l.filter((x) => x[1] === 0).length]] as const) {
+        for (const [suffix, count] of [
+          ["LevelCount", (l: number[][]) => l.length],
+          ["RemovalCount", (l: number[][]) => l.filter((x) => x[1] === 0).length],
+        ] as const) {
           const name = `${field.side}${suffix}`;
           expected.add(name);
           assert.ok(c[name] instanceof Uint32Array, `${schema.eventType}.${name}`);
-          assert.deepEqual(Array.from(c[name] as Uint32Array), records.map((r) => count(r[field.name] as number[][])));
+          assert.deepEqual(
+            Array.from(c[name] as Uint32Array),
+            records.map((r) => count(r[field.name] as number[][])),
+          );
         }
         continue;
       }
@@ -221,7 +273,10 @@ test("typed columns are the schema's columnar fields, with the kind's array type
       const values = records.map((r) => r[field.name]);
       if (field.kind === "boolean") {
         assert.ok(column instanceof Uint8Array, `${schema.eventType}.${field.name} is a Uint8Array`);
-        assert.deepEqual(Array.from(column), values.map((v) => (v ? 1 : 0)));
+        assert.deepEqual(
+          Array.from(column),
+          values.map((v) => (v ? 1 : 0)),
+        );
       } else if (field.kind === "text" || field.kind === "enum") {
         assert.deepEqual(column, values, `${schema.eventType}.${field.name} is a string array`);
       } else {
@@ -262,8 +317,12 @@ test("every DataFrame has its schema's column order, each column a typed column 
     assert.deepEqual(eventFrame(schema, []).columns, [...schema.frame]);
   }
   const named: Array<[keyof typeof frames, string]> = [
-    ["tradesFrame", "trade"], ["aggTradesFrame", "aggTrade"], ["tickersFrame", "24hrTicker"],
-    ["miniTickersFrame", "24hrMiniTicker"], ["depthUpdatesFrame", "depthUpdate"], ["bookTickersFrame", "bookTicker"],
+    ["tradesFrame", "trade"],
+    ["aggTradesFrame", "aggTrade"],
+    ["tickersFrame", "24hrTicker"],
+    ["miniTickersFrame", "24hrMiniTicker"],
+    ["depthUpdatesFrame", "depthUpdate"],
+    ["bookTickersFrame", "bookTicker"],
   ];
   for (const [name, eventType] of named) {
     const frame = (frames[name] as (m: Message[]) => { columns: string[] })(GROUPS.get(eventType)!.slice(0, 3));
@@ -274,28 +333,56 @@ test("every DataFrame has its schema's column order, each column a typed column 
 test("describeFields names every field of every real message from its schema, kline's nested fields included", () => {
   for (const [eventType, messages] of GROUPS) {
     const rows = describeFields(messages[0].data);
-    assert.deepEqual(rows.map((row) => row.field), wirePaths(messages[0].data as Record<string, unknown>));
+    assert.deepEqual(
+      rows.map((row) => row.field),
+      wirePaths(messages[0].data as Record<string, unknown>),
+    );
     for (const row of rows) assert.notEqual(row.name, "(not documented)", `${eventType}.${row.field}`);
-    assert.deepEqual(Object.keys(FIELD_DESCRIPTIONS[eventType]), wireFields(findEventSchema(eventType)!).map((field) => field.path));
+    assert.deepEqual(
+      Object.keys(FIELD_DESCRIPTIONS[eventType]),
+      wireFields(findEventSchema(eventType)!).map((field) => field.path),
+    );
   }
   const kline = describeFields(GROUPS.get("kline")![0].data);
-  assert.deepEqual(kline.find((row) => row.field === "k.o"), { field: "k.o", name: "open", meaning: "open price", value: (GROUPS.get("kline")![0].data as RawKline).k.o });
-  assert.deepEqual(describeSchema("trade").map((row) => [row.field, row.name, row.kind]).slice(3), [
-    ["t", "tradeId", "id"], ["T", "tradeTime", "time"], ["p", "price", "decimal"], ["q", "quantity", "decimal"],
-    ["X", "executionType", "enum"], ["m", "isBuyerMaker", "boolean"], ["", "side", "enum"],
-  ]);
+  assert.deepEqual(
+    kline.find((row) => row.field === "k.o"),
+    { field: "k.o", name: "open", meaning: "open price", value: (GROUPS.get("kline")![0].data as RawKline).k.o },
+  );
+  assert.deepEqual(
+    describeSchema("trade")
+      .map((row) => [row.field, row.name, row.kind])
+      .slice(3),
+    [
+      ["t", "tradeId", "id"],
+      ["T", "tradeTime", "time"],
+      ["p", "price", "decimal"],
+      ["q", "quantity", "decimal"],
+      ["X", "executionType", "enum"],
+      ["m", "isBuyerMaker", "boolean"],
+      ["", "side", "enum"],
+    ],
+  );
 });
 
 test("snake_case column names for dataset tables: the typed columns of a trade", () => {
-  assert.deepEqual(columnarFields(TRADE_SCHEMA).map((field) => field.column), [
-    "event_time", "symbol", "trade_id", "trade_time", "price", "quantity", "execution_type", "is_buyer_maker",
-  ]);
-  assert.deepEqual(DEPTH_SNAPSHOT_SCHEMA.fields.map((field) => field.column), ["last_update_id", "event_time", "transaction_time", "bids", "asks"]);
+  assert.deepEqual(
+    columnarFields(TRADE_SCHEMA).map((field) => field.column),
+    ["event_time", "symbol", "trade_id", "trade_time", "price", "quantity", "execution_type", "is_buyer_maker"],
+  );
+  assert.deepEqual(
+    DEPTH_SNAPSHOT_SCHEMA.fields.map((field) => field.column),
+    ["last_update_id", "event_time", "transaction_time", "bids", "asks"],
+  );
 });
 
 test("the types derived from a schema: wire payloads and records", () => {
   // Compile-time checks: these lines stop compiling if a schema and its types disagree.
-  const trade: Pick<Trade, "side" | "executionType" | "isBuyerMaker" | "tradeId"> = { side: "buy", executionType: "MARKET", isBuyerMaker: false, tradeId: 1 };
+  const trade: Pick<Trade, "side" | "executionType" | "isBuyerMaker" | "tradeId"> = {
+    side: "buy",
+    executionType: "MARKET",
+    isBuyerMaker: false,
+    tradeId: 1,
+  };
   const kline: Pick<Kline, "interval" | "isClosed" | "open"> = { interval: "1m", isClosed: true, open: 1 };
   const raw: RawKline["k"]["o"] = "1.5";
   const snapshot: RawDepthSnapshot["bids"] = [["1.5", "2"]];
@@ -317,14 +404,29 @@ test("a new event type is a schema row set: decoder, columns, frame and descript
     ],
     frame: ["time", "eventTime", "symbol", "orderSide", "price", "quantity", "notional", "tradeTime"],
   });
-  const message = { stream: "btcusdt@forceOrder", data: { e: "forceOrder", E: 1568014460893, o: { s: "BTCUSDT", S: "SELL", p: "9910", q: "0.014", T: 1568014460893 } } };
+  const message = {
+    stream: "btcusdt@forceOrder",
+    data: { e: "forceOrder", E: 1568014460893, o: { s: "BTCUSDT", S: "SELL", p: "9910", q: "0.014", T: 1568014460893 } },
+  };
   const record = decoderFor(FORCE_ORDER)(message.data, 5);
-  assert.deepEqual(record, { kind: "forceOrder", eventTime: 1568014460893, localTimestamp: 5, symbol: "BTCUSDT", orderSide: "SELL", price: 9910, quantity: 0.014, tradeTime: 1568014460893 });
+  assert.deepEqual(record, {
+    kind: "forceOrder",
+    eventTime: 1568014460893,
+    localTimestamp: 5,
+    symbol: "BTCUSDT",
+    orderSide: "SELL",
+    price: 9910,
+    quantity: 0.014,
+    tradeTime: 1568014460893,
+  });
   const c = columns.eventColumns(FORCE_ORDER, [message]);
   assert.equal(c.price[0], 9910);
   assert.deepEqual(c.orderSide, ["SELL"]);
   const frame = eventFrame(FORCE_ORDER, [message]);
   assert.deepEqual(frame.columns, [...FORCE_ORDER.frame]);
   assert.equal((frame.column("notional").values as number[])[0], 9910 * 0.014);
-  assert.throws(() => decoderFor(FORCE_ORDER)({ ...message.data, o: { ...message.data.o, p: "9,910" } }), (error: DecodeError) => error.field === "o.p");
+  assert.throws(
+    () => decoderFor(FORCE_ORDER)({ ...message.data, o: { ...message.data.o, p: "9,910" } }),
+    (error: DecodeError) => error.field === "o.p",
+  );
 });

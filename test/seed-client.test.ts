@@ -51,7 +51,6 @@ test("the seed's FuturesMarketWebsocket: open one type, receive messages, close"
   assert.throws(() => new FuturesMarketWebsocket(["../x"]), /Invalid symbol/);
 });
 
-
 test("frames that are not stream messages are kept aside; a server error fails the waiting receive", async (t) => {
   const trade = '{"stream":"btcusdt@trade","data":{"e":"trade","t":1}}';
   const base = await startServer(t, (socket) => {
@@ -65,10 +64,17 @@ test("frames that are not stream messages are kept aside; a server error fails t
   const first = await ws.receiveMessage();
   assert.deepEqual([first.stream, first.data], ["btcusdt@trade", { e: "trade", t: 1 }]);
   assert.equal(typeof first.localTimestamp, "number");
-  const error: ConnectionError = await ws.receiveMessage().then(() => assert.fail("expected a rejection"), (e) => e);
+  const error: ConnectionError = await ws.receiveMessage().then(
+    () => assert.fail("expected a rejection"),
+    (e) => e,
+  );
   assert.equal(error.code, "SERVER_ERROR");
   assert.match(error.message, /sent error 2: Invalid request: invalid stream\./);
-  assert.deepEqual(ws.otherFrames, ["garbage{", '{"result":null,"id":1}', '{"error":{"code":2,"msg":"Invalid request: invalid stream"},"id":null}']);
+  assert.deepEqual(ws.otherFrames, [
+    "garbage{",
+    '{"result":null,"id":1}',
+    '{"error":{"code":2,"msg":"Invalid request: invalid stream"},"id":null}',
+  ]);
   await assert.rejects(ws.receiveMessage(), /sent error 2/, "the failure sticks until the next open");
   await ws.closeConnection();
 });
@@ -92,6 +98,9 @@ test("a silent stream times out as SILENT_STREAM; a close by the server fails th
 
 test("the client needs a list of symbols", () => {
   for (const symbols of [[], "BTCUSDT" as unknown as string[]]) {
-    assert.throws(() => new FuturesMarketWebsocket(symbols), (error: InvalidArgumentError) => error instanceof InvalidArgumentError && error.code === "NO_SYMBOLS");
+    assert.throws(
+      () => new FuturesMarketWebsocket(symbols),
+      (error: InvalidArgumentError) => error instanceof InvalidArgumentError && error.code === "NO_SYMBOLS",
+    );
   }
 });

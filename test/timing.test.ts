@@ -3,7 +3,14 @@ import assert from "node:assert/strict";
 import * as path from "path";
 import { loadSample } from "../lib/store/read";
 import { depthColumns } from "../lib/analysis/columns";
-import { computeIntervalsMs, computeQuantile, computeReceiveLatency, countMessageRates, summarizeDistribution, summarizeLatencyByStream } from "../lib/analysis/timing";
+import {
+  computeIntervalsMs,
+  computeQuantile,
+  computeReceiveLatency,
+  countMessageRates,
+  summarizeDistribution,
+  summarizeLatencyByStream,
+} from "../lib/analysis/timing";
 import { BUNDLED } from "./helpers";
 
 const seedTrades = loadSample(path.join(BUNDLED, "btcusdt-trade.json"));
@@ -21,15 +28,29 @@ test("latency and rates: percentiles by hand, summaries per stream, messages per
   assert.equal(summary.count, 7584);
   assert.ok(summary.min <= summary.p50 && summary.p50 <= summary.p99 && summary.p99 <= summary.max);
   const byStream = summarizeLatencyByStream(latency);
-  assert.deepEqual(byStream.map((r) => r.stream).sort(), ["btcusdt@bookTicker", "btcusdt@depth@0ms", "btcusdt@markPrice@1s", "btcusdt@trade"]);
-  assert.equal(byStream.reduce((a, r) => a + r.count, 0), 7584);
+  assert.deepEqual(byStream.map((r) => r.stream).sort(), [
+    "btcusdt@bookTicker",
+    "btcusdt@depth@0ms",
+    "btcusdt@markPrice@1s",
+    "btcusdt@trade",
+  ]);
+  assert.equal(
+    byStream.reduce((a, r) => a + r.count, 0),
+    7584,
+  );
   assert.ok(Number.isNaN(summarizeDistribution(computeReceiveLatency(seedTrades.messages).latencyMs).mean));
 
   const rates = countMessageRates(hft.messages);
   assert.equal(rates.clock, "local");
-  assert.equal(rates.total.reduce((a, b) => a + b, 0), 7584);
+  assert.equal(
+    rates.total.reduce((a, b) => a + b, 0),
+    7584,
+  );
   const mark = rates.counts[rates.streams.indexOf("btcusdt@markPrice@1s")];
-  assert.equal(mark.reduce((a, b) => a + b, 0), 60);
+  assert.equal(
+    mark.reduce((a, b) => a + b, 0),
+    60,
+  );
   assert.equal(countMessageRates(seedTrades.messages).clock, "event");
   assert.deepEqual(Array.from(countMessageRates(seedTrades.messages).total), [2, 9, 9]);
   const intervals = computeIntervalsMs(depthColumns(hft.messages).eventTime);

@@ -5,7 +5,14 @@ import { InvalidArgumentError } from "../lib/errors";
 import { loadSample } from "../lib/store/read";
 import { aggTradeColumns, selectRows, tradeColumns } from "../lib/analysis/columns";
 import { takerFlow } from "../lib/analysis/taker-flow";
-import { computeAggregateSizes, computeBuySellVolume, computeCumulativeDelta, computeRunningVwap, computeTradeBars, computeVwap } from "../lib/analysis/trade-stats";
+import {
+  computeAggregateSizes,
+  computeBuySellVolume,
+  computeCumulativeDelta,
+  computeRunningVwap,
+  computeTradeBars,
+  computeVwap,
+} from "../lib/analysis/trade-stats";
 import { BUNDLED } from "./helpers";
 
 const seedTrades = loadSample(path.join(BUNDLED, "btcusdt-trade.json"));
@@ -69,11 +76,25 @@ test("computeTradeBars: OHLCV of a known second of the seed trades", () => {
   assert.deepEqual(Array.from(again.open), Array.from(bars.open));
   assert.deepEqual(Array.from(again.close), Array.from(bars.close));
   const hand = computeTradeBars(handTrades, 1000);
-  assert.deepEqual([Array.from(hand.open), Array.from(hand.high), Array.from(hand.low), Array.from(hand.close)], [[100, 103], [101, 103], [100, 99], [101, 99]]);
+  assert.deepEqual(
+    [Array.from(hand.open), Array.from(hand.high), Array.from(hand.low), Array.from(hand.close)],
+    [
+      [100, 103],
+      [101, 103],
+      [100, 99],
+      [101, 99],
+    ],
+  );
   assert.deepEqual(Array.from(hand.vwap), [302 / 3, 152.5 / 1.5]);
-  assert.throws(() => computeTradeBars(trades, 0), (error: unknown) => error instanceof InvalidArgumentError && error.code === "INVALID_INTERVAL");
+  assert.throws(
+    () => computeTradeBars(trades, 0),
+    (error: unknown) => error instanceof InvalidArgumentError && error.code === "INVALID_INTERVAL",
+  );
   const mixed = tradeColumns(seedTrades.messages.map((m, i) => (i === 5 ? { ...m, data: { ...(m.data as object), s: "ETHUSDT" } } : m)));
-  assert.throws(() => computeTradeBars(mixed, 1000), (error: unknown) => error instanceof InvalidArgumentError && error.code === "MIXED_SYMBOLS");
+  assert.throws(
+    () => computeTradeBars(mixed, 1000),
+    (error: unknown) => error instanceof InvalidArgumentError && error.code === "MIXED_SYMBOLS",
+  );
 });
 
 test("computeBuySellVolume fills every interval and sums to the taker flow", () => {
@@ -86,7 +107,10 @@ test("computeBuySellVolume fills every interval and sums to the taker flow", () 
   const flow = takerFlow(trades);
   assert.ok(perSecond.length >= 55 && perSecond.length <= 62, String(perSecond.length));
   assert.ok(Math.abs(perSecond.buyQuantity.reduce((a, b) => a + b, 0) - flow.buyQuantity) < 1e-9);
-  assert.equal(perSecond.tradeCount.reduce((a, b) => a + b, 0), 1147);
+  assert.equal(
+    perSecond.tradeCount.reduce((a, b) => a + b, 0),
+    1147,
+  );
 });
 
 test("trades per aggregate (l − f + 1)", () => {
@@ -99,7 +123,10 @@ test("trades per aggregate (l − f + 1)", () => {
   }
   assert.equal(sizes.totalTrades, total);
   assert.equal(sizes.totalAggregates, 3);
-  assert.equal(sizes.aggregateCount.reduce((a, b) => a + b, 0), 3);
+  assert.equal(
+    sizes.aggregateCount.reduce((a, b) => a + b, 0),
+    3,
+  );
   assert.equal(sizes.meanTradesPerAggregate, total / 3);
 });
 
@@ -110,14 +137,31 @@ test("compareAggTradesWithTrades: aggregates built from real trades add up to th
   const { selectMessages } = await import("../lib/store/storage");
   const pathModule = await import("path");
   const sample = loadSample(pathModule.join(__dirname, "..", "data", "bundled", "btcusdt-2023-04-04-hftbacktest-60s.jsonl.gz"));
-  const trades = selectMessages(sample, "trade", "BTCUSDT").map((m) => m.data as { E: number; T: number; t: number; p: string; q: string; m: boolean; s: string });
+  const trades = selectMessages(sample, "trade", "BTCUSDT").map(
+    (m) => m.data as { E: number; T: number; t: number; p: string; q: string; m: boolean; s: string },
+  );
   // aggregate like Binance: consecutive trades of one taker (same time, price and side)
   const aggregates: Array<{ stream: string; data: unknown }> = [];
-  for (let i = 0; i < trades.length; ) {
+  for (let i = 0; i < trades.length;) {
     let j = i;
     let quantity = 0;
-    while (j < trades.length && trades[j].T === trades[i].T && trades[j].p === trades[i].p && trades[j].m === trades[i].m) quantity += Number(trades[j++].q);
-    aggregates.push({ stream: "btcusdt@aggTrade", data: { e: "aggTrade", E: trades[i].E, s: "BTCUSDT", a: aggregates.length + 1, p: trades[i].p, q: quantity.toFixed(3), f: trades[i].t, l: trades[j - 1].t, T: trades[i].T, m: trades[i].m } });
+    while (j < trades.length && trades[j].T === trades[i].T && trades[j].p === trades[i].p && trades[j].m === trades[i].m)
+      quantity += Number(trades[j++].q);
+    aggregates.push({
+      stream: "btcusdt@aggTrade",
+      data: {
+        e: "aggTrade",
+        E: trades[i].E,
+        s: "BTCUSDT",
+        a: aggregates.length + 1,
+        p: trades[i].p,
+        q: quantity.toFixed(3),
+        f: trades[i].t,
+        l: trades[j - 1].t,
+        T: trades[i].T,
+        m: trades[i].m,
+      },
+    });
     i = j;
   }
   const [agg, trade] = compareAggTradesWithTrades(aggTradeColumns(aggregates), tradeColumns(selectMessages(sample, "trade", "BTCUSDT")));
@@ -128,6 +172,12 @@ test("compareAggTradesWithTrades: aggregates built from real trades add up to th
   assert.ok(Math.abs(agg.buyNotional - trade.buyNotional) < 1e-3 && Math.abs(agg.sellNotional - trade.sellNotional) < 1e-3);
   assert.ok(Math.abs(agg.vwap - trade.vwap) < 1e-6);
   // disjoint captures: nothing in common, nothing compared
-  const disjoint = compareAggTradesWithTrades(aggTradeColumns(aggregates.slice(0, 5)), tradeColumns(selectMessages(sample, "trade", "BTCUSDT").slice(600)));
-  assert.deepEqual(disjoint.map((row) => row.messages), [0, 0]);
+  const disjoint = compareAggTradesWithTrades(
+    aggTradeColumns(aggregates.slice(0, 5)),
+    tradeColumns(selectMessages(sample, "trade", "BTCUSDT").slice(600)),
+  );
+  assert.deepEqual(
+    disjoint.map((row) => row.messages),
+    [0, 0],
+  );
 });

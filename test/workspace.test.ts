@@ -26,10 +26,16 @@ test("live unreachable: falls back to the newest saved sample with the same stre
   assert.equal(bundled.source, "bundled");
   assert.match(bundled.fallbackReason ?? "", /Cannot connect to ws:\/\/127\.0\.0\.1:9\/public\/stream\?streams=btcusdt@trade/);
   assert.equal(bundled.sample.count, 20);
-  assert.match(bundled.description, /^Data: bundled recording \(live Binance unreachable\); BTCUSDT; btcusdt@trade ×20; event time 2025-03-19 11:58:11 UTC → 2025-03-19 11:58:13 UTC\.$/);
+  assert.match(
+    bundled.description,
+    /^Data: bundled recording \(live Binance unreachable\); BTCUSDT; btcusdt@trade ×20; event time 2025-03-19 11:58:11 UTC → 2025-03-19 11:58:13 UTC\.$/,
+  );
   assert.deepEqual(fs.readdirSync(outDir), [], "a failed live capture leaves no empty sample");
   assert.equal(bundled.file, null, "the bundled recordings are read, nothing is saved");
-  assert.deepEqual(bundled.recordings.map((r) => path.basename(r.file ?? "")), ["btcusdt-trade.json"]);
+  assert.deepEqual(
+    bundled.recordings.map((r) => path.basename(r.file ?? "")),
+    ["btcusdt-trade.json"],
+  );
   const bundledLines = describeNotebookData(bundled);
   assert.match(bundledLines[0], /^Live Binance could not be reached \(Cannot connect to ws:\/\/127\.0\.0\.1:9\//);
   assert.equal(bundledLines[1], bundled.description);
@@ -55,10 +61,16 @@ test("replay: captured from the bundled recordings through a replay server into 
   assert.deepEqual(data.sample.countsByStream, { "btcusdt@trade": 20, "btcusdt@depth@0ms": 30 });
   assert.ok(data.file !== null && path.dirname(data.file) === outDir, "the replay is saved as a new sample");
   assert.equal(loadSample(data.file).count, 50);
-  assert.ok(data.sample.events.some((e) => e.kind === "silent" && e.stream === "btcusdt@trade"), "the seed's 20 trades ran out: recorded, not silent");
+  assert.ok(
+    data.sample.events.some((e) => e.kind === "silent" && e.stream === "btcusdt@trade"),
+    "the seed's 20 trades ran out: recorded, not silent",
+  );
   const timed = messagesWithReceiveTimes(data);
   assert.ok(timed.messages.length > 0 && timed.messages.every((m) => m.localTimestamp !== null));
   assert.match(timed.note, /recorder's own receive times/);
-  await assert.rejects(captureOrLoad({ symbol: "BTCUSDT", types: ["trade"], count: 1, source: "moon" as never }), /Invalid data source "moon"/);
+  await assert.rejects(
+    captureOrLoad({ symbol: "BTCUSDT", types: ["trade"], count: 1, source: "moon" as never }),
+    /Invalid data source "moon"/,
+  );
   assert.match(describeSample(data.sample, "x"), /^Data: x; BTCUSDT; /);
 });

@@ -14,11 +14,29 @@
 import { DecodeError, InvalidArgumentError, excerpt } from "../errors";
 import { fastEventColumns } from "./fast-columns";
 import { isStoredLines, readLineMessages, type StoredLines } from "./fast-lines";
-import { decodeDepthUpdate, decoderFor, type AggTrade, type BookTicker, type DepthUpdate, type MiniTicker, type Ticker, type Trade } from "../binance/decode";
 import {
-  AGG_TRADE_SCHEMA, BOOK_TICKER_SCHEMA, DEPTH_UPDATE_SCHEMA, MINI_TICKER_SCHEMA, TICKER_SCHEMA, TRADE_SCHEMA,
+  decodeDepthUpdate,
+  decoderFor,
+  type AggTrade,
+  type BookTicker,
+  type DepthUpdate,
+  type MiniTicker,
+  type Ticker,
+  type Trade,
+} from "../binance/decode";
+import {
+  AGG_TRADE_SCHEMA,
+  BOOK_TICKER_SCHEMA,
+  DEPTH_UPDATE_SCHEMA,
+  MINI_TICKER_SCHEMA,
+  TICKER_SCHEMA,
+  TRADE_SCHEMA,
   columnarFields,
-  type EventSchema, type FieldSchema, type Level, type RecordOf, type TypedColumnsOf,
+  type EventSchema,
+  type FieldSchema,
+  type Level,
+  type RecordOf,
+  type TypedColumnsOf,
 } from "../binance/schema";
 
 /** The least a message needs to be turned into columns: a `StoredMessage` fits. */
@@ -196,7 +214,10 @@ function addColumn(out: Record<string, unknown>, records: readonly Row[], field:
  * Messages (or decoded records) of one event type → its typed columns, as its schema says.
  * @example eventColumns(MARK_PRICE_SCHEMA, sample.messages).fundingRate
  */
-export function eventColumns<S extends EventSchema>(schema: S, messages: readonly MessageLike[] | readonly RecordOf<S>[] | StoredLines): ColumnsOf<S> {
+export function eventColumns<S extends EventSchema>(
+  schema: S,
+  messages: readonly MessageLike[] | readonly RecordOf<S>[] | StoredLines,
+): ColumnsOf<S> {
   return columnsFor(schema)(messages);
 }
 
@@ -244,8 +265,16 @@ export const depthColumns: ColumnsBuilder<DepthUpdate, DepthColumns> = columnsFo
 export const bookTickerColumns: ColumnsBuilder<BookTicker, BookTickerColumns> = columnsFor(BOOK_TICKER_SCHEMA);
 
 /** Decodes `depthUpdate` messages (or passes decoded `DepthUpdate` records through), in order. */
-export function decodeDepthMessages(messages: readonly MessageLike[] | readonly DepthUpdate[] | StoredLines): { updates: DepthUpdate[]; streams: string[] } {
-  const collected = collectRecords<DepthUpdate>(isStoredLines(messages) ? readLineMessages(messages) : messages, "depthUpdate", "depth", decodeDepthUpdate);
+export function decodeDepthMessages(messages: readonly MessageLike[] | readonly DepthUpdate[] | StoredLines): {
+  updates: DepthUpdate[];
+  streams: string[];
+} {
+  const collected = collectRecords<DepthUpdate>(
+    isStoredLines(messages) ? readLineMessages(messages) : messages,
+    "depthUpdate",
+    "depth",
+    decodeDepthUpdate,
+  );
   return { updates: collected.records, streams: collected.streams };
 }
 

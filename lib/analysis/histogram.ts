@@ -51,19 +51,29 @@ export function computeHistogram(values: ArrayLike<number>, options: HistogramOp
   }
   const skippedCount = values.length - n;
   if (n === 0) {
-    return { length: 0, binStart: new Float64Array(0), binEnd: new Float64Array(0), count: new Float64Array(0), total: 0, skippedCount, scale };
+    return {
+      length: 0,
+      binStart: new Float64Array(0),
+      binEnd: new Float64Array(0),
+      count: new Float64Array(0),
+      total: 0,
+      skippedCount,
+      scale,
+    };
   }
   let binCount: number;
   let width: number;
   if (options.binWidth !== undefined) {
-    if (isLog) throw new InvalidArgumentError("INVALID_BIN_WIDTH", "Option binWidth works on a linear scale only: use binCount with scale \"log\".");
+    if (isLog)
+      throw new InvalidArgumentError("INVALID_BIN_WIDTH", 'Option binWidth works on a linear scale only: use binCount with scale "log".');
     if (!(options.binWidth > 0) || !Number.isFinite(options.binWidth)) {
       throw new InvalidArgumentError("INVALID_BIN_WIDTH", `Invalid binWidth ${options.binWidth}: expected a positive number.`);
     }
     width = options.binWidth;
     min = Math.floor(min / width) * width;
     binCount = Math.max(1, Math.floor((max - min) / width) + 1);
-    if (binCount > 1_000_000) throw new InvalidArgumentError("TOO_MANY_BINS", `binWidth ${width} makes ${binCount} bins: expected at most 1,000,000.`);
+    if (binCount > 1_000_000)
+      throw new InvalidArgumentError("TOO_MANY_BINS", `binWidth ${width} makes ${binCount} bins: expected at most 1,000,000.`);
   } else {
     binCount = options.binCount ?? Math.min(50, Math.max(5, Math.ceil(Math.sqrt(n))));
     if (!Number.isInteger(binCount) || binCount < 1 || binCount > 1_000_000) {

@@ -103,18 +103,29 @@ function pad(text: string, width: number): string {
 /** The inspection as aligned text for a terminal. */
 export function formatInspection(report: SampleInspection): string {
   const lines: string[] = [];
-  const span = report.firstEventTime !== null && report.lastEventTime !== null ? ` (${((report.lastEventTime - report.firstEventTime) / 1000).toFixed(1)} s)` : "";
+  const span =
+    report.firstEventTime !== null && report.lastEventTime !== null
+      ? ` (${((report.lastEventTime - report.firstEventTime) / 1000).toFixed(1)} s)`
+      : "";
   lines.push(`file:       ${report.file ?? "-"}`);
-  lines.push(`source:     ${report.source.kind}${report.source.wsBaseUrl ? ` ${report.source.wsBaseUrl}` : ""}${report.source.file ? ` ${report.source.file}` : ""}${report.complete ? "" : "  (UNFINISHED capture, recovered)"}`);
+  lines.push(
+    `source:     ${report.source.kind}${report.source.wsBaseUrl ? ` ${report.source.wsBaseUrl}` : ""}${report.source.file ? ` ${report.source.file}` : ""}${report.complete ? "" : "  (UNFINISHED capture, recovered)"}`,
+  );
   lines.push(`symbols:    ${report.symbols.join(", ") || "-"}`);
   lines.push(`messages:   ${report.count} in ${report.streams.length} stream(s), ${report.snapshots} depth snapshot(s)`);
   lines.push(`event time: ${time(report.firstEventTime)} → ${time(report.lastEventTime)}${span}`);
   lines.push("");
   const width = Math.max(8, ...report.streams.map((s) => s.stream.length)) + 2;
-  lines.push(`${pad("stream", width)}${pad("count", 9)}${pad("msg/s", 9)}${pad("gaps", 6)}latency local−E ms (min / p50 / p90 / p99 / max)`);
+  lines.push(
+    `${pad("stream", width)}${pad("count", 9)}${pad("msg/s", 9)}${pad("gaps", 6)}latency local−E ms (min / p50 / p90 / p99 / max)`,
+  );
   for (const s of report.streams) {
-    const latency = s.latencyMs ? [s.latencyMs.min, s.latencyMs.p50, s.latencyMs.p90, s.latencyMs.p99, s.latencyMs.max].map(ms).join(" / ") : "no receive times";
-    lines.push(`${pad(s.stream, width)}${pad(String(s.count), 9)}${pad(s.ratePerSecond === null ? "-" : s.ratePerSecond.toFixed(1), 9)}${pad(String(s.gaps), 6)}${latency}`);
+    const latency = s.latencyMs
+      ? [s.latencyMs.min, s.latencyMs.p50, s.latencyMs.p90, s.latencyMs.p99, s.latencyMs.max].map(ms).join(" / ")
+      : "no receive times";
+    lines.push(
+      `${pad(s.stream, width)}${pad(String(s.count), 9)}${pad(s.ratePerSecond === null ? "-" : s.ratePerSecond.toFixed(1), 9)}${pad(String(s.gaps), 6)}${latency}`,
+    );
   }
   lines.push("");
   if (report.gaps.length === 0) {
@@ -123,14 +134,19 @@ export function formatInspection(report: SampleInspection): string {
     lines.push(`sequence gaps: ${report.gaps.length}`);
     for (const gap of report.gaps.slice(0, 20)) {
       const missing = gap.missing === null ? "" : `, ${gap.missing} missing`;
-      lines.push(`  ${gap.stream}: ${gap.field} expected ${gap.expected}, got ${gap.actual}${missing} (message ${gap.index}, E ${time(gap.eventTime)})`);
+      lines.push(
+        `  ${gap.stream}: ${gap.field} expected ${gap.expected}, got ${gap.actual}${missing} (message ${gap.index}, E ${time(gap.eventTime)})`,
+      );
     }
     if (report.gaps.length > 20) lines.push(`  … ${report.gaps.length - 20} more (use --json)`);
   }
   const notable = report.events.filter((event) => event.kind !== "open");
   if (notable.length > 0) {
     lines.push(`events: ${notable.length}`);
-    for (const event of notable.slice(0, 20)) lines.push(`  ${time(event.localTimestamp)} ${event.kind}${event.stream ? ` ${event.stream}` : ""}: ${event.detail ?? event.url ?? ""}`);
+    for (const event of notable.slice(0, 20))
+      lines.push(
+        `  ${time(event.localTimestamp)} ${event.kind}${event.stream ? ` ${event.stream}` : ""}: ${event.detail ?? event.url ?? ""}`,
+      );
   }
   return lines.join("\n");
 }

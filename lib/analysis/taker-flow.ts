@@ -24,12 +24,7 @@ export interface TakerFlow {
 }
 
 /** What `takerFlow` accepts: stored messages, decoded records, or trade / aggTrade columns. */
-export type TakerFlowInput =
-  | readonly MessageLike[]
-  | readonly Trade[]
-  | readonly AggTrade[]
-  | TradeColumns
-  | AggTradeColumns;
+export type TakerFlowInput = readonly MessageLike[] | readonly Trade[] | readonly AggTrade[] | TradeColumns | AggTradeColumns;
 
 function isColumns(input: TakerFlowInput): input is TradeColumns | AggTradeColumns {
   return !Array.isArray(input) && (input as TradeColumns).price instanceof Float64Array;

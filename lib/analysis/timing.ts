@@ -143,10 +143,16 @@ const MAX_INTERVALS = 5_000_000;
  * clock is the local receive time when every message has one, else Binance's `E`.
  * @example countMessageRates(sample.messages).counts[0]
  */
-export function countMessageRates(messages: readonly MessageLike[], options: { intervalMs?: number; clock?: "local" | "event" } = {}): MessageRates {
+export function countMessageRates(
+  messages: readonly MessageLike[],
+  options: { intervalMs?: number; clock?: "local" | "event" } = {},
+): MessageRates {
   const intervalMs = options.intervalMs ?? 1000;
   if (typeof intervalMs !== "number" || !Number.isFinite(intervalMs) || intervalMs <= 0) {
-    throw new InvalidArgumentError("INVALID_INTERVAL", `Invalid intervalMs ${String(intervalMs)}: expected a positive number of milliseconds such as 1000.`);
+    throw new InvalidArgumentError(
+      "INVALID_INTERVAL",
+      `Invalid intervalMs ${String(intervalMs)}: expected a positive number of milliseconds such as 1000.`,
+    );
   }
   const clock = options.clock ?? (messages.every((m) => typeof m.localTimestamp === "number") ? "local" : "event");
   if (clock !== "local" && clock !== "event") {
@@ -166,7 +172,10 @@ export function countMessageRates(messages: readonly MessageLike[], options: { i
   const first = hasTimes ? Math.floor(min / intervalMs) : 0;
   const length = hasTimes ? Math.floor(max / intervalMs) - first + 1 : 0;
   if (length > MAX_INTERVALS) {
-    throw new InvalidArgumentError("TOO_MANY_INTERVALS", `intervalMs ${intervalMs} makes ${length} intervals: expected at most ${MAX_INTERVALS}; use a longer interval.`);
+    throw new InvalidArgumentError(
+      "TOO_MANY_INTERVALS",
+      `intervalMs ${intervalMs} makes ${length} intervals: expected at most ${MAX_INTERVALS}; use a longer interval.`,
+    );
   }
   const time = new Float64Array(length);
   for (let b = 0; b < length; b++) time[b] = (first + b) * intervalMs;

@@ -31,13 +31,19 @@ function requireSingleSymbol(columns: { readonly length: number; readonly symbol
 
 function requireIntervalMs(intervalMs: number): void {
   if (typeof intervalMs !== "number" || !Number.isFinite(intervalMs) || intervalMs <= 0) {
-    throw new InvalidArgumentError("INVALID_INTERVAL", `Invalid intervalMs ${String(intervalMs)}: expected a positive number of milliseconds such as 1000.`);
+    throw new InvalidArgumentError(
+      "INVALID_INTERVAL",
+      `Invalid intervalMs ${String(intervalMs)}: expected a positive number of milliseconds such as 1000.`,
+    );
   }
 }
 
 function timesOf(trades: TradeLikeColumns, timeField: TradeTimeField): Float64Array {
   if (timeField !== "tradeTime" && timeField !== "eventTime") {
-    throw new InvalidArgumentError("INVALID_TIME_FIELD", `Invalid timeField ${JSON.stringify(timeField)}: expected "tradeTime" or "eventTime".`);
+    throw new InvalidArgumentError(
+      "INVALID_TIME_FIELD",
+      `Invalid timeField ${JSON.stringify(timeField)}: expected "tradeTime" or "eventTime".`,
+    );
   }
   return trades[timeField];
 }
@@ -228,7 +234,11 @@ const MAX_INTERVALS = 5_000_000;
  * are included with zeros, so the time axis has no holes.
  * @example computeBuySellVolume(trades).buyQuantity
  */
-export function computeBuySellVolume(trades: TradeLikeColumns, intervalMs = 1000, options: { timeField?: TradeTimeField } = {}): BuySellVolume {
+export function computeBuySellVolume(
+  trades: TradeLikeColumns,
+  intervalMs = 1000,
+  options: { timeField?: TradeTimeField } = {},
+): BuySellVolume {
   requireIntervalMs(intervalMs);
   requireSingleSymbol(trades, "computeBuySellVolume");
   const times = timesOf(trades, options.timeField ?? "tradeTime");
@@ -241,7 +251,10 @@ export function computeBuySellVolume(trades: TradeLikeColumns, intervalMs = 1000
   const first = trades.length === 0 ? 0 : Math.floor(min / intervalMs);
   const length = trades.length === 0 ? 0 : Math.floor(max / intervalMs) - first + 1;
   if (length > MAX_INTERVALS) {
-    throw new InvalidArgumentError("TOO_MANY_INTERVALS", `intervalMs ${intervalMs} makes ${length} intervals over these trades: expected at most ${MAX_INTERVALS}; use a longer interval.`);
+    throw new InvalidArgumentError(
+      "TOO_MANY_INTERVALS",
+      `intervalMs ${intervalMs} makes ${length} intervals over these trades: expected at most ${MAX_INTERVALS}; use a longer interval.`,
+    );
   }
   const time = new Float64Array(length);
   for (let b = 0; b < length; b++) time[b] = (first + b) * intervalMs;

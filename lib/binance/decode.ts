@@ -10,15 +10,46 @@
 import { DecodeError, excerpt, type DecodeCode } from "../errors";
 import type { RawLevel } from "./raw";
 import {
-  AGG_TRADE_SCHEMA, BOOK_TICKER_SCHEMA, DEPTH_UPDATE_SCHEMA, EVENT_SCHEMAS, KLINE_SCHEMA, MARK_PRICE_SCHEMA, MINI_TICKER_SCHEMA, TICKER_SCHEMA, TRADE_SCHEMA,
+  AGG_TRADE_SCHEMA,
+  BOOK_TICKER_SCHEMA,
+  DEPTH_UPDATE_SCHEMA,
+  EVENT_SCHEMAS,
+  KLINE_SCHEMA,
+  MARK_PRICE_SCHEMA,
+  MINI_TICKER_SCHEMA,
+  TICKER_SCHEMA,
+  TRADE_SCHEMA,
   decodedFields,
-  type AggTrade, type BookTicker, type DepthUpdate, type Kline, type MarkPrice, type MarketRecord, type MiniTicker, type Ticker, type Trade,
-  type EventSchema, type FieldKind, type FieldSchema, type InvalidValue, type Level, type RecordOf,
+  type AggTrade,
+  type BookTicker,
+  type DepthUpdate,
+  type Kline,
+  type MarkPrice,
+  type MarketRecord,
+  type MiniTicker,
+  type Ticker,
+  type Trade,
+  type EventSchema,
+  type FieldKind,
+  type FieldSchema,
+  type InvalidValue,
+  type Level,
+  type RecordOf,
 } from "./schema";
 
 /** The decoded records (`Trade`, `Ticker`, …) are derived from their schemas in ./schema. */
 export type {
-  AggTrade, BookTicker, DepthUpdate, Kline, Level, MarkPrice, MarketRecord, MiniTicker, TakerSide, Ticker, Trade,
+  AggTrade,
+  BookTicker,
+  DepthUpdate,
+  Kline,
+  Level,
+  MarkPrice,
+  MarketRecord,
+  MiniTicker,
+  TakerSide,
+  Ticker,
+  Trade,
 } from "./schema";
 
 /** A decoder: payload (and receive time) → record. */
@@ -37,7 +68,8 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 const DECIMAL = /^-?\d+(\.\d+)?(e[-+]?\d+)?$/i;
 
 function parseDecimal(value: unknown, field: string, eventType: string): number {
-  if (typeof value !== "string" || !DECIMAL.test(value)) fail("INVALID_DECIMAL", field, value, "a decimal string such as \"83849.70\"", eventType);
+  if (typeof value !== "string" || !DECIMAL.test(value))
+    fail("INVALID_DECIMAL", field, value, 'a decimal string such as "83849.70"', eventType);
   return Number(value);
 }
 
@@ -204,4 +236,3 @@ export function decodeMessage(message: { data: unknown; localTimestamp?: number 
   }
   return decoder(data, message.localTimestamp ?? null);
 }
-

@@ -42,10 +42,16 @@ function checkBaseUrl(value: string, schemes: readonly string[], what: string): 
   try {
     url = new URL(value);
   } catch {
-    throw new InvalidArgumentError("INVALID_BASE_URL", `Invalid ${what} ${JSON.stringify(value)}: expected a URL such as "${schemes[schemes.length - 1]}://host:port".`);
+    throw new InvalidArgumentError(
+      "INVALID_BASE_URL",
+      `Invalid ${what} ${JSON.stringify(value)}: expected a URL such as "${schemes[schemes.length - 1]}://host:port".`,
+    );
   }
   if (!schemes.includes(url.protocol.replace(/:$/, ""))) {
-    throw new InvalidArgumentError("INVALID_BASE_URL", `Invalid ${what} ${JSON.stringify(value)}: expected the scheme ${schemes.join(" or ")}.`);
+    throw new InvalidArgumentError(
+      "INVALID_BASE_URL",
+      `Invalid ${what} ${JSON.stringify(value)}: expected the scheme ${schemes.join(" or ")}.`,
+    );
   }
   if ((url.pathname !== "/" && url.pathname !== "") || url.search || url.hash) {
     throw new InvalidArgumentError(
@@ -60,7 +66,10 @@ function checkBaseUrl(value: string, schemes: readonly string[], what: string): 
  * The base URLs to use: explicit options first, then `STREAMLAB_WS_URL` / `STREAMLAB_REST_URL`,
  * then Binance production. A replay server or the testnet works by changing only these.
  */
-export function resolveEndpoints(options: { wsBaseUrl?: string; restBaseUrl?: string } = {}, env: NodeJS.ProcessEnv = process.env): Endpoints {
+export function resolveEndpoints(
+  options: { wsBaseUrl?: string; restBaseUrl?: string } = {},
+  env: NodeJS.ProcessEnv = process.env,
+): Endpoints {
   const ws = options.wsBaseUrl ?? env[WS_BASE_URL_ENV] ?? DEFAULT_WS_BASE_URL;
   const rest = options.restBaseUrl ?? env[REST_BASE_URL_ENV] ?? defaultRestFor(ws);
   return {

@@ -30,7 +30,12 @@ export interface FieldRow {
   readonly value: unknown;
 }
 
-function describeEntries(payload: Record<string, unknown>, words: Readonly<Record<string, FieldSchema>>, prefix: string, rows: FieldRow[]): void {
+function describeEntries(
+  payload: Record<string, unknown>,
+  words: Readonly<Record<string, FieldSchema>>,
+  prefix: string,
+  rows: FieldRow[],
+): void {
   for (const [key, value] of Object.entries(payload)) {
     const field = prefix + key;
     const nested = typeof value === "object" && value !== null && !Array.isArray(value);

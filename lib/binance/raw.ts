@@ -4,7 +4,17 @@
  * derived from its schema in ./schema, where every field's meaning is: `describeSchema("trade")`.
  */
 export type {
-  RawAggTrade, RawBookTicker, RawDepthSnapshot, RawDepthUpdate, RawKline, RawLevel, RawMarkPrice, RawMiniTicker, RawPayload, RawTicker, RawTrade,
+  RawAggTrade,
+  RawBookTicker,
+  RawDepthSnapshot,
+  RawDepthUpdate,
+  RawKline,
+  RawLevel,
+  RawMarkPrice,
+  RawMiniTicker,
+  RawPayload,
+  RawTicker,
+  RawTrade,
 } from "./schema";
 
 /** A combined-stream frame: `{"stream": "<name>", "data": <payload>}`. */

@@ -12,7 +12,12 @@ import type { RawDepthSnapshot } from "./raw";
  * message for other statuses, `INVALID_RESPONSE` for a body that is not a depth snapshot.
  * @example const book = await fetchDepthSnapshot("https://fapi.binance.com", "BTCUSDT", 1000);
  */
-export async function fetchDepthSnapshot(restBaseUrl: string, symbol: string, limit = BOOK_SNAPSHOT_LIMIT, timeoutMs = 10_000): Promise<RawDepthSnapshot> {
+export async function fetchDepthSnapshot(
+  restBaseUrl: string,
+  symbol: string,
+  limit = BOOK_SNAPSHOT_LIMIT,
+  timeoutMs = 10_000,
+): Promise<RawDepthSnapshot> {
   const url = depthSnapshotUrl(restBaseUrl, symbol, limit);
   let response: Response;
   let body: string;

@@ -53,7 +53,23 @@ export const MARKET_STREAMS_DOC_URL = "https://developers.binance.com/docs/deriv
 const DOCS = MARKET_STREAMS_DOC_URL;
 
 /** Kline intervals Binance accepts in `<symbol>@kline_<interval>` and `continuousKline_<interval>`. */
-export const KLINE_INTERVALS: readonly string[] = ["1m", "3m", "5m", "15m", "30m", "1h", "2h", "4h", "6h", "8h", "12h", "1d", "3d", "1w", "1M"];
+export const KLINE_INTERVALS: readonly string[] = [
+  "1m",
+  "3m",
+  "5m",
+  "15m",
+  "30m",
+  "1h",
+  "2h",
+  "4h",
+  "6h",
+  "8h",
+  "12h",
+  "1d",
+  "3d",
+  "1w",
+  "1M",
+];
 
 const KLINE_INTERVAL = `(${KLINE_INTERVALS.join("|")})`;
 
@@ -187,11 +203,21 @@ export interface UncapturedStreamRoute {
  * `STREAM_FAMILIES`, so that any stream name a client sends can be routed.
  */
 export const UNCAPTURED_STREAM_ROUTES: readonly UncapturedStreamRoute[] = [
-  { family: "<symbol>@depth<levels>", pattern: /^[a-z0-9_]+@depth(5|10|20)(@(100|500)ms)?$/, route: "public", example: "btcusdt@depth5@100ms" },
+  {
+    family: "<symbol>@depth<levels>",
+    pattern: /^[a-z0-9_]+@depth(5|10|20)(@(100|500)ms)?$/,
+    route: "public",
+    example: "btcusdt@depth5@100ms",
+  },
   { family: "<symbol>@rpiDepth@500ms", pattern: /^[a-z0-9_]+@rpiDepth@500ms$/, route: "public", example: "btcusdt@rpiDepth@500ms" },
   { family: "!bookTicker", pattern: /^!bookTicker$/, route: "public", example: "!bookTicker" },
   { family: "!markPrice@arr", pattern: /^!markPrice@arr(@1s)?$/, route: "market", example: "!markPrice@arr@1s" },
-  { family: "<pair>_<contractType>@continuousKline_<interval>", pattern: new RegExp(`^[a-z0-9]+_(perpetual|current_quarter|next_quarter)@continuousKline_${KLINE_INTERVAL}$`), route: "market", example: "btcusdt_perpetual@continuousKline_1m" },
+  {
+    family: "<pair>_<contractType>@continuousKline_<interval>",
+    pattern: new RegExp(`^[a-z0-9]+_(perpetual|current_quarter|next_quarter)@continuousKline_${KLINE_INTERVAL}$`),
+    route: "market",
+    example: "btcusdt_perpetual@continuousKline_1m",
+  },
   { family: "!ticker@arr", pattern: /^!ticker@arr$/, route: "market", example: "!ticker@arr" },
   { family: "!miniTicker@arr", pattern: /^!miniTicker@arr$/, route: "market", example: "!miniTicker@arr" },
   { family: "<symbol>@forceOrder", pattern: /^[a-z0-9_]+@forceOrder$/, route: "market", example: "btcusdt@forceOrder" },

@@ -58,7 +58,15 @@ export class SequenceTracker {
     const chain = this.chains.get(stream);
     const eventTime = typeof d.E === "number" ? d.E : null;
     const gap = (field: string, expected: number, actual: number, missing: number | null): SequenceGap => ({
-      stream, kind, field, expected, actual, missing, index, eventTime, localTimestamp,
+      stream,
+      kind,
+      field,
+      expected,
+      actual,
+      missing,
+      index,
+      eventTime,
+      localTimestamp,
     });
     switch (kind) {
       case "tradeId": {

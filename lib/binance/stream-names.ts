@@ -8,7 +8,9 @@ import { type Route, type StreamFamily, STREAM_FAMILIES, UNCAPTURED_STREAM_ROUTE
 import { normalizeSymbol } from "./symbols";
 
 /** The stream types users may ask for, in the seed's order (`kline` is written `kline_<interval>`). */
-export const STREAM_TYPES: readonly string[] = STREAM_FAMILIES.map((family) => (family.typePattern ? `${family.type}_<interval>` : family.type));
+export const STREAM_TYPES: readonly string[] = STREAM_FAMILIES.map((family) =>
+  family.typePattern ? `${family.type}_<interval>` : family.type,
+);
 
 const familiesByType = new Map(STREAM_FAMILIES.filter((family) => !family.typePattern).map((family) => [family.type, family]));
 const familiesByEventType = new Map(STREAM_FAMILIES.map((family) => [family.eventType, family]));
@@ -49,7 +51,10 @@ export interface StreamName {
  */
 export function parseStreamName(name: string): StreamName {
   if (typeof name !== "string") {
-    throw new InvalidArgumentError("INVALID_STREAM_NAME", `Invalid stream name ${String(name)}: expected a string such as "btcusdt@trade".`);
+    throw new InvalidArgumentError(
+      "INVALID_STREAM_NAME",
+      `Invalid stream name ${String(name)}: expected a string such as "btcusdt@trade".`,
+    );
   }
   const at = name.indexOf("@");
   if (at <= 0) {
@@ -73,10 +78,7 @@ export function parseStreamName(name: string): StreamName {
   const family = getStreamFamily(type);
   if (!family.suffixes.includes(suffix)) {
     const allowed = family.suffixes.map((s) => `"${type}${s}"`).join(", ");
-    throw new InvalidArgumentError(
-      "INVALID_STREAM_NAME",
-      `Invalid stream name ${JSON.stringify(name)}: ${type} streams are ${allowed}.`,
-    );
+    throw new InvalidArgumentError("INVALID_STREAM_NAME", `Invalid stream name ${JSON.stringify(name)}: ${type} streams are ${allowed}.`);
   }
   return { name, symbol, type, suffix, family };
 }
@@ -86,7 +88,7 @@ export function parseStreamName(name: string): StreamName {
  * @example buildStreamNames(["BTCUSDT"], ["trade", "depth@100ms"]) // ["btcusdt@trade", "btcusdt@depth@100ms"]
  */
 export function buildStreamNames(symbols: readonly string[], types: readonly string[]): string[] {
-  if (symbols.length === 0) throw new InvalidArgumentError("NO_SYMBOLS", "No symbols given: expected at least one, such as \"BTCUSDT\".");
+  if (symbols.length === 0) throw new InvalidArgumentError("NO_SYMBOLS", 'No symbols given: expected at least one, such as "BTCUSDT".');
   if (types.length === 0) throw new InvalidArgumentError("NO_TYPES", `No stream types given: expected some of ${STREAM_TYPES.join(", ")}.`);
   const names: string[] = [];
   for (const symbol of symbols) {

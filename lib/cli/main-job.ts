@@ -44,7 +44,10 @@ export async function runMainJob(options: MainJobOptions = {}): Promise<number> 
   const out = options.out ?? process.stdout;
   const requested = options.source ?? process.env[SOURCE_ENV] ?? "auto";
   if (!["auto", "live", "replay", "bundled"].includes(requested)) {
-    throw new InvalidArgumentError("INVALID_SOURCE", `Invalid source ${JSON.stringify(requested)}: expected auto, live, replay or bundled.`);
+    throw new InvalidArgumentError(
+      "INVALID_SOURCE",
+      `Invalid source ${JSON.stringify(requested)}: expected auto, live, replay or bundled.`,
+    );
   }
   let source = requested as DataSource | "auto";
   if (source === "auto" || source === "live") {
@@ -67,7 +70,9 @@ export async function runMainJob(options: MainJobOptions = {}): Promise<number> 
   });
   const failed = summary.notebooks.filter((notebook) => notebook.errors > 0);
   for (const notebook of summary.notebooks) {
-    out.write(`  ${notebook.errors === 0 ? "ok  " : "FAIL"} ${path.relative(process.cwd(), notebook.html)} (${notebook.seconds.toFixed(1)} s, ${notebook.charts} charts${notebook.errors ? `, ${notebook.errors} errors` : ""})\n`);
+    out.write(
+      `  ${notebook.errors === 0 ? "ok  " : "FAIL"} ${path.relative(process.cwd(), notebook.html)} (${notebook.seconds.toFixed(1)} s, ${notebook.charts} charts${notebook.errors ? `, ${notebook.errors} errors` : ""})\n`,
+    );
   }
   out.write(`Reports: ${path.relative(process.cwd(), summary.indexHtml) || summary.indexHtml}\n`);
   return failed.length === 0 ? 0 : 1;

@@ -9,7 +9,15 @@
  */
 import type * as dfd from "danfojs-node";
 import { columnsFor, depthLevelColumns, type ColumnsOf, type DepthLevelColumns, type MessageLike } from "../analysis/columns";
-import { AGG_TRADE_SCHEMA, BOOK_TICKER_SCHEMA, DEPTH_UPDATE_SCHEMA, MINI_TICKER_SCHEMA, TICKER_SCHEMA, TRADE_SCHEMA, type EventSchema } from "../binance/schema";
+import {
+  AGG_TRADE_SCHEMA,
+  BOOK_TICKER_SCHEMA,
+  DEPTH_UPDATE_SCHEMA,
+  MINI_TICKER_SCHEMA,
+  TICKER_SCHEMA,
+  TRADE_SCHEMA,
+  type EventSchema,
+} from "../binance/schema";
 import type { BestBidAskColumns, BookRebuild } from "../analysis/depth";
 import type { BuySellVolume, TradeBars } from "../analysis/trade-stats";
 import { InvalidArgumentError } from "../errors";
@@ -39,10 +47,16 @@ export function buildFrame(columns: Readonly<Record<string, FrameColumn>>, order
   for (const name of order) {
     const column = columns[name];
     if (column === undefined) {
-      throw new InvalidArgumentError("UNKNOWN_COLUMN", `Unknown column ${JSON.stringify(name)}: expected one of ${Object.keys(columns).join(", ")}.`);
+      throw new InvalidArgumentError(
+        "UNKNOWN_COLUMN",
+        `Unknown column ${JSON.stringify(name)}: expected one of ${Object.keys(columns).join(", ")}.`,
+      );
     }
     if (length >= 0 && column.length !== length) {
-      throw new InvalidArgumentError("COLUMN_LENGTH_MISMATCH", `Column ${JSON.stringify(name)} has ${column.length} values, the others ${length}.`);
+      throw new InvalidArgumentError(
+        "COLUMN_LENGTH_MISMATCH",
+        `Column ${JSON.stringify(name)} has ${column.length} values, the others ${length}.`,
+      );
     }
     length = column.length;
     data[name] = Array.isArray(column) ? (column as unknown[]) : Array.from(column as ArrayLike<number>);
@@ -95,17 +109,37 @@ function read<T>(columns: object, name: string): T {
 /** Frame columns computed from typed columns: `time`, `notional`, `side`, `spread`. */
 export const COMPUTED_FRAME_COLUMNS: Readonly<Record<string, ComputedFrameColumn>> = {
   time: { from: ["eventTime"], meaning: "event time as ISO 8601, UTC", compute: (c) => formatIsoTimes(read(c, "eventTime")) },
-  notional: { from: ["price", "quantity"], meaning: "price × quantity, quote asset", compute: (c) => combine(read(c, "price"), read(c, "quantity"), (p, q) => p * q) },
-  side: { from: ["isBuyerMaker"], meaning: "the taker's side: \"sell\" when the buyer was the maker", compute: (c) => sideNames(read(c, "isBuyerMaker")) },
-  spread: { from: ["askPrice", "bidPrice"], meaning: "best ask − best bid", compute: (c) => combine(read(c, "askPrice"), read(c, "bidPrice"), (a, b) => a - b) },
+  notional: {
+    from: ["price", "quantity"],
+    meaning: "price × quantity, quote asset",
+    compute: (c) => combine(read(c, "price"), read(c, "quantity"), (p, q) => p * q),
+  },
+  side: {
+    from: ["isBuyerMaker"],
+    meaning: 'the taker\'s side: "sell" when the buyer was the maker',
+    compute: (c) => sideNames(read(c, "isBuyerMaker")),
+  },
+  spread: {
+    from: ["askPrice", "bidPrice"],
+    meaning: "best ask − best bid",
+    compute: (c) => combine(read(c, "askPrice"), read(c, "bidPrice"), (a, b) => a - b),
+  },
 };
 
 /** Named columns of a result object, in order: arrays as they are, 0/1 flags as booleans where `flagNames` says. */
-function pick<T extends object>(source: T, names: readonly (keyof T & string)[], flagNames: ReadonlySet<string> = new Set()): Record<string, FrameColumn> {
+function pick<T extends object>(
+  source: T,
+  names: readonly (keyof T & string)[],
+  flagNames: ReadonlySet<string> = new Set(),
+): Record<string, FrameColumn> {
   const out: Record<string, FrameColumn> = {};
   for (const name of names) {
     const column = read<unknown>(source, name);
-    if (column === undefined) throw new InvalidArgumentError("UNKNOWN_COLUMN", `Unknown column ${JSON.stringify(name)}: expected one of ${Object.keys(source).join(", ")}.`);
+    if (column === undefined)
+      throw new InvalidArgumentError(
+        "UNKNOWN_COLUMN",
+        `Unknown column ${JSON.stringify(name)}: expected one of ${Object.keys(source).join(", ")}.`,
+      );
     out[name] = flagNames.has(name) ? booleans(column as Uint8Array) : (column as FrameColumn);
   }
   return out;
@@ -120,7 +154,8 @@ export function frameFor<S extends EventSchema>(schema: S): FrameBuilder<Columns
   const flagNames = new Set(schema.fields.filter((field) => field.kind === "boolean").map((field) => field.name));
   const stored = schema.frame.filter((name) => !(name in COMPUTED_FRAME_COLUMNS));
   return (input) => {
-    const isColumns = typeof input === "object" && input !== null && !Array.isArray(input) && (input as { kind?: unknown }).kind === schema.kind;
+    const isColumns =
+      typeof input === "object" && input !== null && !Array.isArray(input) && (input as { kind?: unknown }).kind === schema.kind;
     const c: object = isColumns ? input : toColumns(input as readonly MessageLike[]);
     const columns = pick(c as Record<string, unknown>, stored, flagNames);
     for (const name of schema.frame) if (name in COMPUTED_FRAME_COLUMNS) columns[name] = COMPUTED_FRAME_COLUMNS[name].compute(c);
@@ -156,11 +191,18 @@ export const bookTickersFrame = frameFor(BOOK_TICKER_SCHEMA);
 
 /** One row per price level of every depth update: side ("bid"/"ask"), price, new absolute quantity (0 removes). */
 export function depthLevelsFrame(messages: readonly MessageLike[] | DepthLevelColumns): dfd.DataFrame {
-  const c: DepthLevelColumns = Array.isArray(messages) ? depthLevelColumns(messages as readonly MessageLike[]) : (messages as DepthLevelColumns);
+  const c: DepthLevelColumns = Array.isArray(messages)
+    ? depthLevelColumns(messages as readonly MessageLike[])
+    : (messages as DepthLevelColumns);
   const side: string[] = new Array(c.length);
   for (let i = 0; i < c.length; i++) side[i] = c.isAsk[i] ? "ask" : "bid";
   const { time } = COMPUTED_FRAME_COLUMNS;
-  return buildFrame({ time: time.compute(c), ...pick(c, ["eventTime", "symbol", "updateIndex", "finalUpdateId"]), side, ...pick(c, ["price", "quantity"]) });
+  return buildFrame({
+    time: time.compute(c),
+    ...pick(c, ["eventTime", "symbol", "updateIndex", "finalUpdateId"]),
+    side,
+    ...pick(c, ["price", "quantity"]),
+  });
 }
 
 /** One row per applied depth event of a book rebuild: best bid/ask, spread, and whether the book was partial. */
@@ -177,7 +219,19 @@ export function bestBidAskFrame(rebuild: BookRebuild | BestBidAskColumns): dfd.D
 
 /** One row per bar of `computeTradeBars`: time (bar start), OHLC, volumes, trade count, VWAP. */
 export function tradeBarsFrame(bars: TradeBars): dfd.DataFrame {
-  const names = ["openTime", "open", "high", "low", "close", "volume", "quoteVolume", "buyVolume", "sellVolume", "tradeCount", "vwap"] as const;
+  const names = [
+    "openTime",
+    "open",
+    "high",
+    "low",
+    "close",
+    "volume",
+    "quoteVolume",
+    "buyVolume",
+    "sellVolume",
+    "tradeCount",
+    "vwap",
+  ] as const;
   return buildFrame({ time: formatIsoTimes(bars.openTime), ...pick(bars, names) });
 }
 

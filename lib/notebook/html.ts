@@ -61,7 +61,9 @@ export function formatCellValue(value: unknown, maxLength = 200): string {
   else if (value instanceof Date) text = Number.isNaN(value.getTime()) ? "Invalid Date" : value.toISOString();
   else if (typeof value === "object") {
     try {
-      text = JSON.stringify(value, (_key, v: unknown) => (ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : v)) ?? String(value);
+      text =
+        JSON.stringify(value, (_key, v: unknown) => (ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : v)) ??
+        String(value);
     } catch {
       text = String(value);
     }
@@ -78,9 +80,7 @@ export interface DataFrameLike {
 
 /** What `renderTableHtml` accepts. */
 export type TableInput =
-  | DataFrameLike
-  | readonly object[]
-  | { readonly columns: readonly string[]; readonly rows: readonly (readonly unknown[])[] };
+  DataFrameLike | readonly object[] | { readonly columns: readonly string[]; readonly rows: readonly (readonly unknown[])[] };
 
 /** Options of `renderTableHtml`. */
 export interface RenderTableOptions {
@@ -103,7 +103,14 @@ interface TableParts {
 
 function isDataFrameLike(data: unknown): data is DataFrameLike {
   const d = data as DataFrameLike;
-  return typeof d === "object" && d !== null && !Array.isArray(d) && Array.isArray(d.columns) && Array.isArray(d.values) && Array.isArray(d.shape);
+  return (
+    typeof d === "object" &&
+    d !== null &&
+    !Array.isArray(d) &&
+    Array.isArray(d.columns) &&
+    Array.isArray(d.values) &&
+    Array.isArray(d.shape)
+  );
 }
 
 function readTable(data: TableInput): TableParts {
@@ -165,7 +172,10 @@ export function renderTableHtml(data: TableInput, options: RenderTableOptions = 
     columnIndices = options.columns.map((name) => {
       const index = table.columns.indexOf(name);
       if (index < 0) {
-        throw new InvalidArgumentError("UNKNOWN_COLUMN", `Unknown column ${JSON.stringify(name)}: the table has ${table.columns.join(", ")}.`);
+        throw new InvalidArgumentError(
+          "UNKNOWN_COLUMN",
+          `Unknown column ${JSON.stringify(name)}: the table has ${table.columns.join(", ")}.`,
+        );
       }
       return index;
     });
@@ -174,12 +184,15 @@ export function renderTableHtml(data: TableInput, options: RenderTableOptions = 
   const maxCellLength = options.maxCellLength ?? 200;
   const parts: string[] = ['<div class="streamlab-table" style="overflow-x:auto;font:13px/1.4 sans-serif">'];
   parts.push('<table style="border-collapse:collapse;font:13px/1.4 sans-serif;font-variant-numeric:tabular-nums">');
-  if (options.caption !== undefined) parts.push(`<caption style="text-align:left;font-weight:bold;padding:2px 8px">${escapeHtml(options.caption)}</caption>`);
+  if (options.caption !== undefined)
+    parts.push(`<caption style="text-align:left;font-weight:bold;padding:2px 8px">${escapeHtml(options.caption)}</caption>`);
   parts.push("<thead><tr>");
   for (const c of columnIndices) {
     const first = shown > 0 ? table.cell(0, c) : undefined;
     const align = typeof first === "number" || typeof first === "bigint" ? "right" : "left";
-    parts.push(`<th style="text-align:${align};padding:2px 8px;border-bottom:1px solid #999;white-space:nowrap">${escapeHtml(table.columns[c])}</th>`);
+    parts.push(
+      `<th style="text-align:${align};padding:2px 8px;border-bottom:1px solid #999;white-space:nowrap">${escapeHtml(table.columns[c])}</th>`,
+    );
   }
   parts.push("</tr></thead><tbody>");
   for (let r = 0; r < shown; r++) {
@@ -194,7 +207,9 @@ export function renderTableHtml(data: TableInput, options: RenderTableOptions = 
     parts.push("</tr>");
   }
   parts.push("</tbody></table>");
-  const info = `${plural(table.rowCount, "row")} × ${plural(columnIndices.length, "column")}` + (shown < table.rowCount ? `, showing first ${shown}` : "");
+  const info =
+    `${plural(table.rowCount, "row")} × ${plural(columnIndices.length, "column")}` +
+    (shown < table.rowCount ? `, showing first ${shown}` : "");
   parts.push(`<p class="streamlab-table-info" style="margin:0.3em 0;color:#666;font-size:90%">${escapeHtml(info)}</p></div>`);
   return parts.join("");
 }
@@ -249,7 +264,8 @@ export function escapeFigureText(figure: PlotlyFigure): PlotlyFigure {
  * escapes (still the same JSON value).
  */
 export function serializeScriptJson(value: unknown): string {
-  const json = JSON.stringify(value, (_key, v: unknown) => (ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : v)) ?? "null";
+  const json =
+    JSON.stringify(value, (_key, v: unknown) => (ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : v)) ?? "null";
   return json.replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
@@ -280,7 +296,8 @@ const BASE64_PATTERN = /^[A-Za-z0-9+/]+={0,2}$/;
 function titleOf(figure: PlotlyFigure): string {
   const title = figure.layout?.title;
   if (typeof title === "string") return title;
-  if (typeof title === "object" && title !== null && typeof (title as { text?: unknown }).text === "string") return (title as { text: string }).text;
+  if (typeof title === "object" && title !== null && typeof (title as { text?: unknown }).text === "string")
+    return (title as { text: string }).text;
   return "Chart";
 }
 
@@ -293,11 +310,17 @@ function titleOf(figure: PlotlyFigure): string {
  */
 export function renderChartHtml(figure: PlotlyFigure, options: RenderChartOptions = {}): string {
   if (typeof figure !== "object" || figure === null || !Array.isArray(figure.data)) {
-    throw new InvalidArgumentError("INVALID_FIGURE", `Invalid figure ${formatCellValue(figure, 80)}: expected { data: [traces], layout?: {...} }.`);
+    throw new InvalidArgumentError(
+      "INVALID_FIGURE",
+      `Invalid figure ${formatCellValue(figure, 80)}: expected { data: [traces], layout?: {...} }.`,
+    );
   }
   const id = options.id ?? `streamlab-chart-${randomBytes(6).toString("hex")}`;
   if (!ID_PATTERN.test(id)) {
-    throw new InvalidArgumentError("INVALID_CHART_ID", `Invalid chart id ${JSON.stringify(id)}: expected letters, digits, "-" or "_", starting with a letter.`);
+    throw new InvalidArgumentError(
+      "INVALID_CHART_ID",
+      `Invalid chart id ${JSON.stringify(id)}: expected letters, digits, "-" or "_", starting with a letter.`,
+    );
   }
   const layoutHeight = figure.layout?.height;
   const height = options.height ?? (typeof layoutHeight === "number" ? layoutHeight : 380);

@@ -60,7 +60,14 @@ export function firstMessageRows(storage: SampleStorage): Array<{ type: string; 
 
 /** One table row per stream of an inspection: messages, rate, gaps, first and last event time. */
 export function inspectionRows(report: SampleInspection): Array<Record<string, string | number | null>> {
-  return report.streams.map((s) => ({ stream: s.stream, messages: s.count, "msg/s": s.ratePerSecond, gaps: s.gaps, first: isoTime(s.firstEventTime), last: isoTime(s.lastEventTime) }));
+  return report.streams.map((s) => ({
+    stream: s.stream,
+    messages: s.count,
+    "msg/s": s.ratePerSecond,
+    gaps: s.gaps,
+    first: isoTime(s.firstEventTime),
+    last: isoTime(s.lastEventTime),
+  }));
 }
 
 /**
@@ -135,7 +142,10 @@ export function compareTradeStreams(aggTrades: AggTradeColumns, tradeMessages: r
   if (tradeMessages.length === 0) return { rows: [], note: 'No trades were captured: add "trade" to the types to compare.' };
   const rows = compareAggTradesWithTrades(aggTrades, tradeColumns(tradeMessages));
   if (rows.every((row) => row.messages === 0)) {
-    return { rows: [], note: "The two captures cover different trade ids (different moments), so there is nothing to compare; capture both streams together live." };
+    return {
+      rows: [],
+      note: "The two captures cover different trade ids (different moments), so there is nothing to compare; capture both streams together live.",
+    };
   }
   return { rows, note: "Over the trade ids both streams cover:" };
 }

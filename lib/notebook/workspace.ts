@@ -78,18 +78,28 @@ export function bundledRecordingFiles(dir: string = BUNDLED_DIR): string[] {
 function resolveSource(source: DataSource | undefined): DataSource {
   const value = source ?? (process.env[SOURCE_ENV] as DataSource | undefined) ?? "live";
   if (value !== "live" && value !== "replay" && value !== "bundled") {
-    throw new InvalidArgumentError("INVALID_SOURCE", `Invalid data source ${JSON.stringify(value)} (from ${source ? "settings" : SOURCE_ENV}): expected live, replay or bundled.`);
+    throw new InvalidArgumentError(
+      "INVALID_SOURCE",
+      `Invalid data source ${JSON.stringify(value)} (from ${source ? "settings" : SOURCE_ENV}): expected live, replay or bundled.`,
+    );
   }
   return value;
 }
 
 function formatTime(ms: number | null): string {
-  return ms === null ? "?" : new Date(ms).toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC");
+  return ms === null
+    ? "?"
+    : new Date(ms)
+        .toISOString()
+        .replace("T", " ")
+        .replace(/\.\d+Z$/, " UTC");
 }
 
 /** One line that says which data a notebook shows. */
 export function describeSample(sample: Sample, source: string): string {
-  const streams = Object.entries(sample.countsByStream).map(([stream, n]) => `${stream} ×${n}`).join(", ");
+  const streams = Object.entries(sample.countsByStream)
+    .map(([stream, n]) => `${stream} ×${n}`)
+    .join(", ");
   return `Data: ${source}; ${sample.symbols.join(", ")}; ${streams || "no messages"}; event time ${formatTime(sample.firstEventTime)} → ${formatTime(sample.lastEventTime)}.`;
 }
 
@@ -108,9 +118,16 @@ function selectFromRecordings(recordings: readonly Sample[], streams: readonly s
 }
 
 function bundledSample(streams: readonly string[], count: number | undefined): { sample: Sample; recordings: Sample[] } {
-  const { messages, used } = selectFromRecordings(bundledRecordingFiles().map((file) => loadSample(file)), streams, count);
+  const { messages, used } = selectFromRecordings(
+    bundledRecordingFiles().map((file) => loadSample(file)),
+    streams,
+    count,
+  );
   if (messages.length === 0) {
-    throw new InvalidArgumentError("NO_BUNDLED_DATA", `The bundled recordings hold none of ${streams.join(", ")}: try BTCUSDT (or a symbol listed in data/README.md).`);
+    throw new InvalidArgumentError(
+      "NO_BUNDLED_DATA",
+      `The bundled recordings hold none of ${streams.join(", ")}: try BTCUSDT (or a symbol listed in data/README.md).`,
+    );
   }
   const files = used.map((s) => path.basename(s.file ?? ""));
   const symbols = new Set(messages.map((m) => (m.data as { s?: string }).s));
@@ -137,7 +154,11 @@ async function replaySample(streams: readonly string[], settings: NotebookSettin
       idleTimeoutMs: 1500,
     });
     // the files the server really played: for each stream, the first one that has it
-    const { used } = selectFromRecordings(files.map((file) => loadSample(file)), streams, 0);
+    const { used } = selectFromRecordings(
+      files.map((file) => loadSample(file)),
+      streams,
+      0,
+    );
     return { ...result, recordings: used };
   } finally {
     await server.close();
@@ -153,12 +174,26 @@ export async function captureOrLoad(settings: NotebookSettings): Promise<Noteboo
   const source = resolveSource(settings.source);
   if (source === "bundled") {
     const { sample, recordings } = bundledSample(streams, settings.count);
-    return { sample, file: null, source, recordings, fallbackReason: null, description: describeSample(sample, `bundled recording (${sample.source.file})`) };
+    return {
+      sample,
+      file: null,
+      source,
+      recordings,
+      fallbackReason: null,
+      description: describeSample(sample, `bundled recording (${sample.source.file})`),
+    };
   }
   if (source === "replay") {
     const { sample, file, recordings } = await replaySample(streams, settings);
     const from = recordings.map((s) => path.basename(s.file ?? "")).join(", ");
-    return { sample, file, source, recordings, fallbackReason: null, description: describeSample(sample, `replay of the bundled recordings (${from}) through a local replay server`) };
+    return {
+      sample,
+      file,
+      source,
+      recordings,
+      fallbackReason: null,
+      description: describeSample(sample, `replay of the bundled recordings (${from}) through a local replay server`),
+    };
   }
   try {
     const { sample, file } = await capture({
@@ -178,10 +213,24 @@ export async function captureOrLoad(settings: NotebookSettings): Promise<Noteboo
     );
     if (saved) {
       const sample = loadSample(saved.file);
-      return { sample, file: saved.file, source: "saved", recordings: [], fallbackReason: reason, description: describeSample(sample, `saved sample ${saved.name} (live Binance unreachable)`) };
+      return {
+        sample,
+        file: saved.file,
+        source: "saved",
+        recordings: [],
+        fallbackReason: reason,
+        description: describeSample(sample, `saved sample ${saved.name} (live Binance unreachable)`),
+      };
     }
     const { sample, recordings } = bundledSample(streams, settings.count);
-    return { sample, file: null, source: "bundled", recordings, fallbackReason: reason, description: describeSample(sample, `bundled recording (live Binance unreachable)`) };
+    return {
+      sample,
+      file: null,
+      source: "bundled",
+      recordings,
+      fallbackReason: reason,
+      description: describeSample(sample, `bundled recording (live Binance unreachable)`),
+    };
   }
 }
 
@@ -195,14 +244,18 @@ export function messagesWithReceiveTimes(data: NotebookData): { messages: readon
   }
   const streams = new Set(data.sample.streams);
   const timed = data.recordings
-    .map((recording) => ({ file: path.basename(recording.file ?? ""), messages: recording.messages.filter((m) => streams.has(m.stream) && m.localTimestamp !== null) }))
+    .map((recording) => ({
+      file: path.basename(recording.file ?? ""),
+      messages: recording.messages.filter((m) => streams.has(m.stream) && m.localTimestamp !== null),
+    }))
     .filter((recording) => recording.messages.length > 0);
   const messages = timed.flatMap((recording) => recording.messages);
   const names = timed.map((recording) => recording.file).join(", ");
   return {
     messages,
-    note: messages.length > 0
-      ? `A replay's receive times measure the replay, so these are the recorder's own receive times from ${names}.`
-      : "The recordings behind these streams have no receive times (the seed samples were saved without them).",
+    note:
+      messages.length > 0
+        ? `A replay's receive times measure the replay, so these are the recorder's own receive times from ${names}.`
+        : "The recordings behind these streams have no receive times (the seed samples were saved without them).",
   };
 }

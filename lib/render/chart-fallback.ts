@@ -21,7 +21,7 @@ export function findChartIds(html: string): string[] {
 
 function attribute(attributes: string, name: string): string | null {
   const match = new RegExp(`(?:^|\\s)${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s"'>]+))`, "i").exec(attributes);
-  return match ? match[1] ?? match[2] ?? match[3] : null;
+  return match ? (match[1] ?? match[2] ?? match[3]) : null;
 }
 
 /**
@@ -52,13 +52,20 @@ export function insertChartFallback(html: string, id: string, png: Buffer): stri
  * Opens an exported notebook HTML offline, waits (bounded) until plotly has drawn the charts,
  * and screenshots each chart div. Charts that never drew get no image.
  */
-export async function screenshotCharts(context: BrowserContext, htmlFile: string, ids: readonly string[], timeoutMs: number): Promise<Map<string, Buffer>> {
+export async function screenshotCharts(
+  context: BrowserContext,
+  htmlFile: string,
+  ids: readonly string[],
+  timeoutMs: number,
+): Promise<Map<string, Buffer>> {
   const page = await context.newPage();
   const images = new Map<string, Buffer>();
   try {
     await page.goto(pathToFileURL(htmlFile).href, { waitUntil: "load", timeout: timeoutMs });
     await page
-      .waitForFunction(`${JSON.stringify(ids)}.every((id) => document.getElementById(id)?.querySelector(".main-svg"))`, undefined, { timeout: timeoutMs })
+      .waitForFunction(`${JSON.stringify(ids)}.every((id) => document.getElementById(id)?.querySelector(".main-svg"))`, undefined, {
+        timeout: timeoutMs,
+      })
       .catch(() => undefined);
     for (const id of ids) {
       const chart = page.locator(`[id="${id.replace(/["\\]/g, "\\$&")}"]`);

@@ -43,11 +43,18 @@ export interface HeadlessBrowser {
  * profile and every request to anything but file:, data:, blob: and localhost aborted.
  * @example const browser = await launchChromium(); try { … } finally { await browser.close(); }
  */
-export async function launchChromium(options: { executablePath?: string; viewport?: { width: number; height: number } } = {}): Promise<HeadlessBrowser> {
+export async function launchChromium(
+  options: { executablePath?: string; viewport?: { width: number; height: number } } = {},
+): Promise<HeadlessBrowser> {
   const executablePath = options.executablePath ?? findChromium();
-  if (!executablePath) throw new StreamlabError("CHROMIUM_NOT_FOUND", "Chromium was not found: install it with `sudo apt-get install chromium` or set STREAMLAB_CHROMIUM to its path.");
+  if (!executablePath)
+    throw new StreamlabError(
+      "CHROMIUM_NOT_FOUND",
+      "Chromium was not found: install it with `sudo apt-get install chromium` or set STREAMLAB_CHROMIUM to its path.",
+    );
   const playwright = loadPlaywright();
-  if (!playwright) throw new StreamlabError("PLAYWRIGHT_NOT_FOUND", "playwright-core is not installed: run `npm install` (it is a dev dependency).");
+  if (!playwright)
+    throw new StreamlabError("PLAYWRIGHT_NOT_FOUND", "playwright-core is not installed: run `npm install` (it is a dev dependency).");
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), "streamlab-chromium-"));
   let context: BrowserContext;
   try {

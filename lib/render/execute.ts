@@ -73,8 +73,17 @@ export async function executeNotebooks(notebooks: readonly string[], options: Ex
   const cellTimeoutSec = Math.max(1, Math.ceil((options.cellTimeoutMs ?? 120_000) / 1000));
   const args = ["run", "--output-dir", path.resolve(options.outputDir), "--timeout", String(cellTimeoutSec)];
   if (options.allowStderr) args.push("--allow-stderr");
-  const run = await runPython<RunSummary>([...args, ...notebooks.map((file) => path.resolve(file))], jupyterEnv(options.env), options.timeoutMs ?? 30 * 60_000);
-  return run.summary.notebooks.map((result) => ({ path: result.path, output: result.output, seconds: result.seconds, errors: result.errors }));
+  const run = await runPython<RunSummary>(
+    [...args, ...notebooks.map((file) => path.resolve(file))],
+    jupyterEnv(options.env),
+    options.timeoutMs ?? 30 * 60_000,
+  );
+  return run.summary.notebooks.map((result) => ({
+    path: result.path,
+    output: result.output,
+    seconds: result.seconds,
+    errors: result.errors,
+  }));
 }
 
 /**
@@ -114,7 +123,9 @@ export function runPython<T>(args: readonly string[], env: NodeJS.ProcessEnv, ti
         if (code !== 0 && code !== 1) throw new Error("no summary");
         resolve({ code, summary: JSON.parse(last) as T, stderr });
       } catch {
-        reject(new StreamlabError("RENDER_FAILED", `${step} failed (exit code ${code}): ${stderr.trim().split("\n").slice(-15).join("\n")}`));
+        reject(
+          new StreamlabError("RENDER_FAILED", `${step} failed (exit code ${code}): ${stderr.trim().split("\n").slice(-15).join("\n")}`),
+        );
       }
     });
   });

@@ -37,7 +37,12 @@ td.n { text-align: right; }
 </head>
 <body>
 <h1>streamlab reports</h1>
-<p>Rendered ${escapeHtml(new Date().toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC"))}.</p>
+<p>Rendered ${escapeHtml(
+    new Date()
+      .toISOString()
+      .replace("T", " ")
+      .replace(/\.\d+Z$/, " UTC"),
+  )}.</p>
 <table>
 <thead><tr><th>Notebook</th><th>Data</th><th>Errors</th><th>Time</th></tr></thead>
 <tbody>

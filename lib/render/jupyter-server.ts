@@ -52,8 +52,16 @@ export interface JupyterServer {
 export async function startJupyterServer(options: JupyterServerOptions = {}): Promise<JupyterServer> {
   const found = findJupyter(options.app);
   if (!found) {
-    const missing = options.app === "notebook" ? "Jupyter Notebook is not" : options.app === "lab" ? "JupyterLab is not" : "Neither JupyterLab nor Jupyter Notebook is";
-    throw new StreamlabError("JUPYTER_NOT_FOUND", `${missing} installed: install JupyterLab with \`pip install jupyterlab\`, or on Debian/Ubuntu the classic Notebook with \`sudo apt-get install jupyter-notebook\`.`);
+    const missing =
+      options.app === "notebook"
+        ? "Jupyter Notebook is not"
+        : options.app === "lab"
+          ? "JupyterLab is not"
+          : "Neither JupyterLab nor Jupyter Notebook is";
+    throw new StreamlabError(
+      "JUPYTER_NOT_FOUND",
+      `${missing} installed: install JupyterLab with \`pip install jupyterlab\`, or on Debian/Ubuntu the classic Notebook with \`sudo apt-get install jupyter-notebook\`.`,
+    );
   }
   checkKernelRegistered();
   const notebookDir = path.resolve(options.notebookDir ?? NOTEBOOKS_DIR);
@@ -77,7 +85,10 @@ export async function startJupyterServer(options: JupyterServerOptions = {}): Pr
   const stop = async (timeoutMs = 15_000): Promise<void> => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     killGroup(pid, "SIGTERM");
-    const done = await Promise.race([exited.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref())]);
+    const done = await Promise.race([
+      exited.then(() => true),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref()),
+    ]);
     if (!done) {
       killGroup(pid, "SIGKILL");
       await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
@@ -98,7 +109,14 @@ export async function startJupyterServer(options: JupyterServerOptions = {}): Pr
         child.stdout.on("data", onData);
         child.stderr.on("data", onData);
         child.on("error", reject);
-        void exited.then((code) => reject(new StreamlabError("JUPYTER_FAILED", `${path.basename(found.command)} exited with code ${code} before it was ready: ${log.trim().split("\n").slice(-10).join("\n")}`)));
+        void exited.then((code) =>
+          reject(
+            new StreamlabError(
+              "JUPYTER_FAILED",
+              `${path.basename(found.command)} exited with code ${code} before it was ready: ${log.trim().split("\n").slice(-10).join("\n")}`,
+            ),
+          ),
+        );
       }),
       options.startTimeoutMs ?? 60_000,
       `waiting for ${path.basename(found.command)} to start`,

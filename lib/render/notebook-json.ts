@@ -16,7 +16,7 @@ export interface NotebookJson {
 
 /** The text of a notebook field, which is a string or a list of lines. */
 export function notebookText(value: string | string[] | undefined): string {
-  return Array.isArray(value) ? value.join("") : value ?? "";
+  return Array.isArray(value) ? value.join("") : (value ?? "");
 }
 
 /** The first markdown heading of a notebook, without the #s and inline markup. */
@@ -39,7 +39,13 @@ export function findDataLine(nb: NotebookJson): string | null {
       const data = output.data ?? {};
       for (const mime of ["text/markdown", "text/plain"]) texts.push(notebookText(data[mime] as string | string[] | undefined));
       const html = notebookText(data["text/html"] as string | string[] | undefined);
-      if (html.length < 20_000) texts.push(html.replace(/<script\b[\s\S]*?<\/script\s*>/gi, "").replace(/<br\s*\/?>|<\/(?:p|div|li|tr|h\d)>/gi, "\n").replace(/<[^>]*>/g, ""));
+      if (html.length < 20_000)
+        texts.push(
+          html
+            .replace(/<script\b[\s\S]*?<\/script\s*>/gi, "")
+            .replace(/<br\s*\/?>|<\/(?:p|div|li|tr|h\d)>/gi, "\n")
+            .replace(/<[^>]*>/g, ""),
+        );
       for (const text of texts) {
         const match = pattern.exec(text);
         if (match) return decodeEntities(match[1].trim()).slice(0, 300);
@@ -50,7 +56,12 @@ export function findDataLine(nb: NotebookJson): string | null {
 }
 
 function decodeEntities(text: string): string {
-  return text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, "&");
+  return text
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, "&");
 }
 
 /** A chart div in a notebook: its id and the output that holds it. */

@@ -89,7 +89,11 @@ export async function renderWorkspace(options: RenderOptions = {}): Promise<Rend
   const sources = (options.notebooks ?? listNotebooks(NOTEBOOKS_DIR)).map((file) => path.resolve(file));
   const names = sources.map((file) => path.basename(file, ".ipynb"));
   const duplicate = names.find((name, index) => names.indexOf(name) !== index);
-  if (duplicate) throw new InvalidArgumentError("INVALID_NOTEBOOKS", `Two notebooks are named "${duplicate}.ipynb": their reports would overwrite each other.`);
+  if (duplicate)
+    throw new InvalidArgumentError(
+      "INVALID_NOTEBOOKS",
+      `Two notebooks are named "${duplicate}.ipynb": their reports would overwrite each other.`,
+    );
   const missing = sources.find((file) => !fs.existsSync(file));
   if (missing) throw new InvalidArgumentError("INVALID_NOTEBOOKS", `No such notebook: ${missing}.`);
   checkKernelRegistered();
@@ -108,7 +112,14 @@ export async function renderWorkspace(options: RenderOptions = {}): Promise<Rend
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "streamlab-render-"));
   try {
     // 1. Execute.
-    const rendered: Array<{ name: string; source: string; nb: NotebookJson; run: ExecutedNotebook; charts: ChartRef[]; fallbacks: number }> = [];
+    const rendered: Array<{
+      name: string;
+      source: string;
+      nb: NotebookJson;
+      run: ExecutedNotebook;
+      charts: ChartRef[];
+      fallbacks: number;
+    }> = [];
     if (sources.length > 0) {
       write(options.out, `executing ${sources.length} notebook(s)…`);
       const executed = await executeNotebooks(sources, {
@@ -139,11 +150,20 @@ export async function renderWorkspace(options: RenderOptions = {}): Promise<Rend
       notes.push("No PNG fallbacks: playwright-core is not installed (`npm install`), so charts show only where scripts run.");
     } else if (withCharts.length > 0) {
       const previewDir = path.join(work, "preview");
-      const exported = await runPython<ExportSummary>(["export", "--output-dir", previewDir, ...withCharts.map((item) => path.join(work, "executed", `${item.name}.ipynb`))], env, stepTimeoutMs);
+      const exported = await runPython<ExportSummary>(
+        ["export", "--output-dir", previewDir, ...withCharts.map((item) => path.join(work, "executed", `${item.name}.ipynb`))],
+        env,
+        stepTimeoutMs,
+      );
       const browser = await launchChromium({ executablePath: chromium });
       try {
         for (const [index, item] of withCharts.entries()) {
-          const images = await screenshotCharts(browser.context, exported.summary.notebooks[index].html, item.charts.map((chart) => chart.id), 60_000);
+          const images = await screenshotCharts(
+            browser.context,
+            exported.summary.notebooks[index].html,
+            item.charts.map((chart) => chart.id),
+            60_000,
+          );
           for (const chart of item.charts) {
             const png = images.get(chart.id);
             if (!png) continue;
@@ -152,7 +172,8 @@ export async function renderWorkspace(options: RenderOptions = {}): Promise<Rend
             data["text/html"] = insertChartFallback(notebookText(data["text/html"] as string | string[]), chart.id, png);
             item.fallbacks += 1;
           }
-          if (item.fallbacks < item.charts.length) notes.push(`${item.name}: ${item.charts.length - item.fallbacks} chart(s) did not draw in Chromium and have no PNG fallback.`);
+          if (item.fallbacks < item.charts.length)
+            notes.push(`${item.name}: ${item.charts.length - item.fallbacks} chart(s) did not draw in Chromium and have no PNG fallback.`);
         }
       } finally {
         await browser.close();
@@ -181,7 +202,11 @@ export async function renderWorkspace(options: RenderOptions = {}): Promise<Rend
       const exported = await runPython<ExportSummary>(["export", "--output-dir", outputDir, ...ipynbFiles], env, stepTimeoutMs);
       exported.summary.notebooks.forEach((result, index) => {
         if (result.missing_scripts > 0) {
-          exportErrors.set(ipynbFiles[index], { cell: null, ename: "ExportError", evalue: `nbconvert left out ${result.missing_scripts} of ${result.scripts} output <script> tags: charts won't draw in the HTML.` });
+          exportErrors.set(ipynbFiles[index], {
+            cell: null,
+            ename: "ExportError",
+            evalue: `nbconvert left out ${result.missing_scripts} of ${result.scripts} output <script> tags: charts won't draw in the HTML.`,
+          });
         }
       });
     }

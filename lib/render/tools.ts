@@ -26,7 +26,10 @@ export function findPython(): string {
     const result = spawnSync(candidate, ["-c", "import nbclient, nbformat, nbconvert"], { stdio: "ignore", timeout: 30_000 });
     if (result.status === 0) return (cachedPython = candidate);
   }
-  throw new StreamlabError("PYTHON_NOT_FOUND", `No Python with nbclient and nbconvert was found (tried /usr/bin/python3 and python3 on PATH): ${INSTALL_JUPYTER_HINT}.`);
+  throw new StreamlabError(
+    "PYTHON_NOT_FOUND",
+    `No Python with nbclient and nbconvert was found (tried /usr/bin/python3 and python3 on PATH): ${INSTALL_JUPYTER_HINT}.`,
+  );
 }
 
 /** The first executable among `names` found on PATH (or in the given extra folders), else null. */
@@ -99,10 +102,16 @@ export function checkKernelRegistered(): void {
   try {
     argv = (JSON.parse(fs.readFileSync(KERNEL_SPEC, "utf8")) as { argv?: unknown }).argv;
   } catch {
-    throw new StreamlabError("KERNEL_NOT_REGISTERED", `The "streamlab" kernel is not registered (${path.relative(process.cwd(), KERNEL_SPEC)} is missing): run \`node scripts/register-kernel.cjs\` (npm install does it).`);
+    throw new StreamlabError(
+      "KERNEL_NOT_REGISTERED",
+      `The "streamlab" kernel is not registered (${path.relative(process.cwd(), KERNEL_SPEC)} is missing): run \`node scripts/register-kernel.cjs\` (npm install does it).`,
+    );
   }
   const script = Array.isArray(argv) ? argv[1] : undefined;
   if (typeof script !== "string" || !fs.existsSync(script)) {
-    throw new StreamlabError("KERNEL_NOT_REGISTERED", `The "streamlab" kernel points to ${JSON.stringify(script)}, which does not exist (was the project moved?): run \`node scripts/register-kernel.cjs\`.`);
+    throw new StreamlabError(
+      "KERNEL_NOT_REGISTERED",
+      `The "streamlab" kernel points to ${JSON.stringify(script)}, which does not exist (was the project moved?): run \`node scripts/register-kernel.cjs\`.`,
+    );
   }
 }

@@ -26,7 +26,10 @@ export interface ControlSession {
 
 /** A control request that could not be served; becomes an error reply, never leaves this module. */
 class ControlError extends Error {
-  constructor(readonly errorCode: number, message: string) {
+  constructor(
+    readonly errorCode: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -47,7 +50,11 @@ export function answerControlMessage(text: string, session: ControlSession): str
     } catch (error) {
       throw new ControlError(INVALID_JSON, `Invalid JSON: ${describeJsonError(text, error)}`);
     }
-    if (!isRecord(request)) throw new ControlError(INVALID_REQUEST, `Invalid request: expected an object such as {"method":"SUBSCRIBE","params":["btcusdt@trade"],"id":1}`);
+    if (!isRecord(request))
+      throw new ControlError(
+        INVALID_REQUEST,
+        `Invalid request: expected an object such as {"method":"SUBSCRIBE","params":["btcusdt@trade"],"id":1}`,
+      );
     if (!isRequestId(request.id)) throw new ControlError(INVALID_REQUEST, "Invalid request: request ID must be an unsigned integer");
     id = request.id;
     return formatControlReply(handleRequest(request, session), id);
@@ -63,7 +70,10 @@ function handleRequest(request: Record<string, unknown>, session: ControlSession
   if (method === undefined) throw new ControlError(INVALID_REQUEST, "Invalid request: missing field `method`");
   if (typeof method !== "string" || !(CONTROL_METHODS as readonly string[]).includes(method)) {
     const variant = typeof method === "string" ? method : JSON.stringify(method);
-    throw new ControlError(INVALID_REQUEST, `Invalid request: unknown variant \`${variant}\`, expected one of ${CONTROL_METHODS.map((m) => `\`${m}\``).join(", ")}`);
+    throw new ControlError(
+      INVALID_REQUEST,
+      `Invalid request: unknown variant \`${variant}\`, expected one of ${CONTROL_METHODS.map((m) => `\`${m}\``).join(", ")}`,
+    );
   }
   const params = request.params;
   switch (method) {
@@ -73,7 +83,10 @@ function handleRequest(request: Record<string, unknown>, session: ControlSession
       if (method === "SUBSCRIBE") {
         const fresh = streams.filter((stream) => !session.subscriptions.has(stream));
         if (session.subscriptions.size + new Set(fresh).size > MAX_STREAMS_PER_CONNECTION) {
-          throw new ControlError(INVALID_REQUEST, `Invalid request: too many streams (at most ${MAX_STREAMS_PER_CONNECTION} per connection)`);
+          throw new ControlError(
+            INVALID_REQUEST,
+            `Invalid request: too many streams (at most ${MAX_STREAMS_PER_CONNECTION} per connection)`,
+          );
         }
         session.subscribe(streams);
       } else {
@@ -82,7 +95,8 @@ function handleRequest(request: Record<string, unknown>, session: ControlSession
       return null;
     }
     case "LIST_SUBSCRIPTIONS":
-      if (params !== undefined && !(Array.isArray(params) && params.length === 0)) throw new ControlError(INVALID_REQUEST, "Invalid request: too many parameters");
+      if (params !== undefined && !(Array.isArray(params) && params.length === 0))
+        throw new ControlError(INVALID_REQUEST, "Invalid request: too many parameters");
       return [...session.subscriptions.keys()];
     case "SET_PROPERTY": {
       const value = checkPropertyParams(params, 2);
@@ -100,14 +114,16 @@ function checkStreamParams(params: unknown): string[] {
   if (params === undefined) throw new ControlError(INVALID_REQUEST, "Invalid request: missing field `params`");
   if (!Array.isArray(params)) throw new ControlError(INVALID_REQUEST, "Invalid request: invalid type, expected a sequence of stream names");
   for (const stream of params) {
-    if (typeof stream !== "string" || !looksLikeStreamName(stream)) throw new ControlError(INVALID_REQUEST, "Invalid request: invalid stream");
+    if (typeof stream !== "string" || !looksLikeStreamName(stream))
+      throw new ControlError(INVALID_REQUEST, "Invalid request: invalid stream");
   }
   return params as string[];
 }
 
 /** Checks `["combined"]` / `["combined", value]`; returns the value (undefined for GET). */
 function checkPropertyParams(params: unknown, expectedLength: 1 | 2): unknown {
-  if (!Array.isArray(params) || typeof params[0] !== "string") throw new ControlError(INVALID_REQUEST, "Invalid request: property name must be a string");
+  if (!Array.isArray(params) || typeof params[0] !== "string")
+    throw new ControlError(INVALID_REQUEST, "Invalid request: property name must be a string");
   if (params.length > expectedLength) throw new ControlError(INVALID_REQUEST, "Invalid request: too many parameters");
   if (params[0] !== COMBINED_PROPERTY) throw new ControlError(UNKNOWN_PROPERTY, "Unknown property");
   return params[1];

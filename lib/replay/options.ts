@@ -72,37 +72,69 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 /** Checks `startReplayServer`'s options and fills in defaults; throws an `InvalidArgumentError` naming the first bad value. */
 export function checkReplayOptions(options: ReplayOptions): ReplaySettings {
-  if (!isRecord(options)) throw new InvalidArgumentError("INVALID_REPLAY_OPTIONS", `Invalid replay options ${String(options)}: expected an object such as { files: ["data/bundled/btcusdt-trade.json"] }.`);
+  if (!isRecord(options))
+    throw new InvalidArgumentError(
+      "INVALID_REPLAY_OPTIONS",
+      `Invalid replay options ${String(options)}: expected an object such as { files: ["data/bundled/btcusdt-trade.json"] }.`,
+    );
   const { files, port = 0, host = "127.0.0.1", speed = "max", legacyPaths = "serve", inject = {} } = options;
   if (!Array.isArray(files) || files.length === 0 || !files.every((file) => typeof file === "string" && file !== "")) {
-    throw new InvalidArgumentError("NO_FILES", `Invalid files ${JSON.stringify(files)}: expected a non-empty list of recording paths such as ["data/bundled/btcusdt-trade.json"].`);
+    throw new InvalidArgumentError(
+      "NO_FILES",
+      `Invalid files ${JSON.stringify(files)}: expected a non-empty list of recording paths such as ["data/bundled/btcusdt-trade.json"].`,
+    );
   }
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError("INVALID_PORT", `Invalid port ${JSON.stringify(port)}: expected an integer from 0 (any free port) to 65535.`);
-  if (typeof host !== "string" || host === "") throw new InvalidArgumentError("INVALID_HOST", `Invalid host ${JSON.stringify(host)}: expected an address such as "127.0.0.1".`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new InvalidArgumentError(
+      "INVALID_PORT",
+      `Invalid port ${JSON.stringify(port)}: expected an integer from 0 (any free port) to 65535.`,
+    );
+  if (typeof host !== "string" || host === "")
+    throw new InvalidArgumentError("INVALID_HOST", `Invalid host ${JSON.stringify(host)}: expected an address such as "127.0.0.1".`);
   let paceMultiplier: number | null;
   if (speed === "max") paceMultiplier = null;
   else if (speed === "realtime") paceMultiplier = 1;
   else if (typeof speed === "number" && Number.isFinite(speed) && speed > 0) paceMultiplier = speed;
-  else throw new InvalidArgumentError("INVALID_SPEED", `Invalid speed ${JSON.stringify(speed)}: expected "realtime", "max" or a positive multiplier such as 2.`);
+  else
+    throw new InvalidArgumentError(
+      "INVALID_SPEED",
+      `Invalid speed ${JSON.stringify(speed)}: expected "realtime", "max" or a positive multiplier such as 2.`,
+    );
   if (legacyPaths !== "serve" && legacyPaths !== "silent") {
-    throw new InvalidArgumentError("INVALID_LEGACY_PATHS", `Invalid legacyPaths ${JSON.stringify(legacyPaths)}: expected "serve" or "silent".`);
+    throw new InvalidArgumentError(
+      "INVALID_LEGACY_PATHS",
+      `Invalid legacyPaths ${JSON.stringify(legacyPaths)}: expected "serve" or "silent".`,
+    );
   }
-  if (!isRecord(inject as unknown)) throw new InvalidArgumentError("INVALID_FAULTS", `Invalid inject ${JSON.stringify(inject)}: expected an object of faults.`);
+  if (!isRecord(inject as unknown))
+    throw new InvalidArgumentError("INVALID_FAULTS", `Invalid inject ${JSON.stringify(inject)}: expected an object of faults.`);
   if (inject.transformFrame !== undefined && typeof inject.transformFrame !== "function") {
-    throw new InvalidArgumentError("INVALID_FAULTS", `Invalid inject.transformFrame ${String(inject.transformFrame)}: expected a function (stream, text, index) => string | null.`);
+    throw new InvalidArgumentError(
+      "INVALID_FAULTS",
+      `Invalid inject.transformFrame ${String(inject.transformFrame)}: expected a function (stream, text, index) => string | null.`,
+    );
   }
   if (inject.dropFrames !== undefined) {
     const lists = isRecord(inject.dropFrames as unknown) ? Object.values(inject.dropFrames) : null;
     if (!lists || !lists.every((list) => Array.isArray(list) && list.every((index) => Number.isInteger(index) && index >= 0))) {
-      throw new InvalidArgumentError("INVALID_FAULTS", `Invalid inject.dropFrames ${JSON.stringify(inject.dropFrames)}: expected { "<stream>": [<frame positions>] }, such as { "btcusdt@depth@0ms": [300] }.`);
+      throw new InvalidArgumentError(
+        "INVALID_FAULTS",
+        `Invalid inject.dropFrames ${JSON.stringify(inject.dropFrames)}: expected { "<stream>": [<frame positions>] }, such as { "btcusdt@depth@0ms": [300] }.`,
+      );
     }
   }
   const closeAfter = inject.closeAfterFrames;
   if (closeAfter !== undefined && (!Number.isInteger(closeAfter) || closeAfter < 1)) {
-    throw new InvalidArgumentError("INVALID_FAULTS", `Invalid inject.closeAfterFrames ${JSON.stringify(closeAfter)}: expected a whole number of frames, at least 1.`);
+    throw new InvalidArgumentError(
+      "INVALID_FAULTS",
+      `Invalid inject.closeAfterFrames ${JSON.stringify(closeAfter)}: expected a whole number of frames, at least 1.`,
+    );
   }
   if (inject.closeMode !== undefined && inject.closeMode !== "close" && inject.closeMode !== "terminate") {
-    throw new InvalidArgumentError("INVALID_FAULTS", `Invalid inject.closeMode ${JSON.stringify(inject.closeMode)}: expected "close" or "terminate".`);
+    throw new InvalidArgumentError(
+      "INVALID_FAULTS",
+      `Invalid inject.closeMode ${JSON.stringify(inject.closeMode)}: expected "close" or "terminate".`,
+    );
   }
   return { files, port, host, paceMultiplier, serveLegacyPaths: legacyPaths === "serve", faults: inject };
 }

@@ -30,7 +30,10 @@ export function parseWebSocketPath(url: URL): ConnectionSpec | null {
     return { route, combined: true, streams: [...new Set(streams)] };
   }
   if (parts[at] === "ws") {
-    const streams = parts.slice(at + 1).map(decodePathSegment).filter(looksLikeStreamName);
+    const streams = parts
+      .slice(at + 1)
+      .map(decodePathSegment)
+      .filter(looksLikeStreamName);
     return { route, combined: false, streams: [...new Set(streams)] };
   }
   return null;

@@ -63,7 +63,10 @@ export function loadReplayLibrary(files: readonly string[]): ReplayLibrary {
   files.forEach((file, fileIndex) => {
     const sample = loadSample(file);
     if (sample.messages.length === 0) {
-      throw new InvalidArgumentError("NO_MESSAGES", `Recording ${JSON.stringify(file)} holds no stream messages: a replay needs at least one.`);
+      throw new InvalidArgumentError(
+        "NO_MESSAGES",
+        `Recording ${JSON.stringify(file)} holds no stream messages: a replay needs at least one.`,
+      );
     }
     let baseMs: number | null = null;
     let lastTimeMs: number | null = null;

@@ -30,7 +30,8 @@ function serveDepth(books: ReplayDepthBooks, url: URL, res: http.ServerResponse)
     }
     limit = Number(limitText);
     if (limit > MAX_DEPTH_SNAPSHOT_LIMIT) return sendJson(res, 400, restErrorBody(-1130, "Data sent for parameter 'limit' is not valid."));
-    if (!(DEPTH_SNAPSHOT_LIMITS as readonly number[]).includes(limit)) return sendJson(res, 400, restErrorBody(-4021, `${limit} is not valid depth limit`));
+    if (!(DEPTH_SNAPSHOT_LIMITS as readonly number[]).includes(limit))
+      return sendJson(res, 400, restErrorBody(-4021, `${limit} is not valid depth limit`));
   }
   const snapshot = books.snapshotNow(symbol, limit);
   if (!snapshot) return sendJson(res, 400, restErrorBody(-1121, "Invalid symbol."));
@@ -53,5 +54,7 @@ export function serveHttp(books: ReplayDepthBooks, req: http.IncomingMessage, re
     }
   }
   res.writeHead(404, { "Content-Type": "text/plain" });
-  res.end(`No such endpoint: ${req.method} ${url.pathname}. The replay server serves GET /fapi/v1/depth, /fapi/v1/ping, /fapi/v1/time and websocket streams.\n`);
+  res.end(
+    `No such endpoint: ${req.method} ${url.pathname}. The replay server serves GET /fapi/v1/depth, /fapi/v1/ping, /fapi/v1/time and websocket streams.\n`,
+  );
 }

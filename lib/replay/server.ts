@@ -41,7 +41,9 @@ const CLOSE_GRACE_MS = 1000;
 function rejectUpgrade(socket: Duplex, status: string, message: string): void {
   socket.on("error", () => undefined);
   const body = `${message}\n`;
-  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
 }
 
 function hostForUrl(host: string): string {
@@ -79,7 +81,11 @@ export async function startReplayServer(options: ReplayOptions): Promise<ReplayS
     const url = new URL(req.url ?? "/", "http://replay.invalid");
     const spec = parseWebSocketPath(url);
     if (!spec) {
-      return rejectUpgrade(socket, "404 Not Found", `No websocket endpoint at ${url.pathname}: expected /public or /market followed by /stream?streams=... or /ws/<stream>.`);
+      return rejectUpgrade(
+        socket,
+        "404 Not Found",
+        `No websocket endpoint at ${url.pathname}: expected /public or /market followed by /stream?streams=... or /ws/<stream>.`,
+      );
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       if (closing) return void ws.terminate();

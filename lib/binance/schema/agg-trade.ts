@@ -29,8 +29,20 @@ export const AGG_TRADE_SCHEMA = defineEvent({
     ...TAKER_FIELDS,
   ],
   frame: [
-    "time", "eventTime", "tradeTime", "symbol", "aggTradeId", "price", "quantity", "notional", "side", "isBuyerMaker",
-    "firstTradeId", "lastTradeId", "tradeCount", "localTimestamp",
+    "time",
+    "eventTime",
+    "tradeTime",
+    "symbol",
+    "aggTradeId",
+    "price",
+    "quantity",
+    "notional",
+    "side",
+    "isBuyerMaker",
+    "firstTradeId",
+    "lastTradeId",
+    "tradeCount",
+    "localTimestamp",
   ],
 });
 

@@ -18,7 +18,19 @@ export const BOOK_TICKER_SCHEMA = defineEvent({
     { path: "a", name: "askPrice", kind: "decimal", unit: "quote asset", meaning: "best ask price" },
     { path: "A", name: "askQuantity", kind: "decimal", unit: "base asset", meaning: "best ask quantity" },
   ],
-  frame: ["time", "eventTime", "transactionTime", "symbol", "updateId", "bidPrice", "bidQuantity", "askPrice", "askQuantity", "spread", "localTimestamp"],
+  frame: [
+    "time",
+    "eventTime",
+    "transactionTime",
+    "symbol",
+    "updateId",
+    "bidPrice",
+    "bidQuantity",
+    "askPrice",
+    "askQuantity",
+    "spread",
+    "localTimestamp",
+  ],
 });
 
 /** `<symbol>@bookTicker` payload. */

@@ -19,7 +19,13 @@ export const EVENT_HEADER = [
 ] as const;
 
 /** `T` of `depthUpdate` and `bookTicker`. */
-export const TRANSACTION_TIME = defineField({ path: "T", name: "transactionTime", kind: "time", unit: "ms", meaning: "matching-engine time (ms)" });
+export const TRANSACTION_TIME = defineField({
+  path: "T",
+  name: "transactionTime",
+  kind: "time",
+  unit: "ms",
+  meaning: "matching-engine time (ms)",
+});
 
 /** `T` of `trade` and `aggTrade`. */
 export const TRADE_TIME = defineField({ path: "T", name: "tradeTime", kind: "time", unit: "ms", meaning: "trade time (ms)" });

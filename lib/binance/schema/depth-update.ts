@@ -19,8 +19,19 @@ export const DEPTH_UPDATE_SCHEMA = defineEvent({
     { path: "a", name: "asks", kind: "levels", side: "ask", meaning: "ask levels [price, new absolute quantity]; 0 removes" },
   ],
   frame: [
-    "time", "eventTime", "transactionTime", "symbol", "stream", "firstUpdateId", "finalUpdateId", "previousFinalUpdateId",
-    "bidLevelCount", "askLevelCount", "bidRemovalCount", "askRemovalCount", "localTimestamp",
+    "time",
+    "eventTime",
+    "transactionTime",
+    "symbol",
+    "stream",
+    "firstUpdateId",
+    "finalUpdateId",
+    "previousFinalUpdateId",
+    "bidLevelCount",
+    "askLevelCount",
+    "bidRemovalCount",
+    "askRemovalCount",
+    "localTimestamp",
   ],
 });
 

@@ -87,7 +87,9 @@ export function defineField<const F extends FieldInput>(field: F): F & { readonl
 }
 
 /** A schema as declared, with every field's `column` filled in. */
-export type WithColumns<S extends { readonly fields: readonly FieldInput[] }> = Omit<S, "fields"> & { readonly fields: ColumnsFilled<S["fields"]> };
+export type WithColumns<S extends { readonly fields: readonly FieldInput[] }> = Omit<S, "fields"> & {
+  readonly fields: ColumnsFilled<S["fields"]>;
+};
 type ColumnsFilled<Fields extends readonly FieldInput[]> = { readonly [I in keyof Fields]: Fields[I] & { readonly column: string } };
 
 /** Declares a payload schema without an `e` (a REST body); fills in the snake_case column names. */
@@ -97,7 +99,9 @@ export function definePayload<const S extends { readonly fields: readonly FieldI
 }
 
 /** Declares an event type's schema (see trade.ts); fills in the snake_case column names. */
-export function defineEvent<const S extends Omit<EventSchema, "fields"> & { readonly fields: readonly FieldInput[] }>(schema: S): WithColumns<S> {
+export function defineEvent<const S extends Omit<EventSchema, "fields"> & { readonly fields: readonly FieldInput[] }>(
+  schema: S,
+): WithColumns<S> {
   return definePayload(schema);
 }
 
@@ -123,10 +127,22 @@ type DecodedFieldOf<S extends PayloadSchema> = Exclude<FieldOf<S>, { readonly de
 type WireFieldOf<S extends PayloadSchema> = Extract<FieldOf<S>, { readonly path: string }>;
 
 /** The decoded value of a kind. */
-export type DecodedValue<K extends FieldKind> = K extends "boolean" ? boolean : K extends "enum" | "text" ? string : K extends "levels" ? Level[] : number;
+export type DecodedValue<K extends FieldKind> = K extends "boolean"
+  ? boolean
+  : K extends "enum" | "text"
+    ? string
+    : K extends "levels"
+      ? Level[]
+      : number;
 
 /** The wire value of a kind. */
-export type WireValue<K extends FieldKind> = K extends "decimal" | "enum" | "text" ? string : K extends "boolean" ? boolean : K extends "levels" ? RawLevel[] : number;
+export type WireValue<K extends FieldKind> = K extends "decimal" | "enum" | "text"
+  ? string
+  : K extends "boolean"
+    ? boolean
+    : K extends "levels"
+      ? RawLevel[]
+      : number;
 
 type FieldValue<F extends FieldSchema> = F extends { readonly derive: (...args: never[]) => infer R } ? R : DecodedValue<F["kind"]>;
 type TopKey<P extends string> = P extends `${infer Head}.${string}` ? Head : P;
@@ -137,7 +153,9 @@ type NestedWire<F extends { readonly path: string; readonly kind: FieldKind }, H
 
 /** A payload exactly as Binance sends it, per its schema (nested paths become nested objects). */
 export type RawPayloadOf<S extends PayloadSchema> = {
-  [F in WireFieldOf<S> as TopKey<F["path"]>]: F["path"] extends `${infer Head}.${string}` ? NestedWire<WireFieldOf<S>, Head> : WireValue<F["kind"]>;
+  [F in WireFieldOf<S> as TopKey<F["path"]>]: F["path"] extends `${infer Head}.${string}`
+    ? NestedWire<WireFieldOf<S>, Head>
+    : WireValue<F["kind"]>;
 };
 
 /** An event payload as sent, with its literal `e`. */
@@ -157,9 +175,7 @@ export type LevelCountNames<S extends PayloadSchema> = `${SideOf<S>}LevelCount` 
 
 /** The typed columns of a schema: numbers in `Float64Array`, booleans 0/1 in `Uint8Array`, strings in arrays. */
 export type TypedColumnsOf<S extends EventSchema> = { readonly kind: S["kind"] } & {
-  readonly [F in Exclude<DecodedFieldOf<S>, { readonly columnar: false } | { readonly kind: "levels" }> as F["name"]]: F["kind"] extends "boolean"
-    ? Uint8Array
-    : F["kind"] extends "enum" | "text"
-      ? readonly string[]
-      : Float64Array;
+  readonly [
+    F in Exclude<DecodedFieldOf<S>, { readonly columnar: false } | { readonly kind: "levels" }> as F["name"]
+  ]: F["kind"] extends "boolean" ? Uint8Array : F["kind"] extends "enum" | "text" ? readonly string[] : Float64Array;
 } & { readonly [Name in LevelCountNames<S>]: Uint32Array };

@@ -13,11 +13,27 @@ export const MARK_PRICE_SCHEMA = defineEvent({
     ...EVENT_HEADER,
     { path: "p", name: "markPrice", kind: "decimal", unit: "quote asset", meaning: "mark price" },
     { path: "i", name: "indexPrice", kind: "decimal", unit: "quote asset", meaning: "index price" },
-    { path: "P", name: "estimatedSettlePrice", kind: "decimal", unit: "quote asset", meaning: "estimated settle price (useful in the last hour before settlement)" },
+    {
+      path: "P",
+      name: "estimatedSettlePrice",
+      kind: "decimal",
+      unit: "quote asset",
+      meaning: "estimated settle price (useful in the last hour before settlement)",
+    },
     { path: "r", name: "fundingRate", kind: "decimal", unit: "fraction per funding interval", meaning: "funding rate" },
     { path: "T", name: "nextFundingTime", kind: "time", unit: "ms", meaning: "next funding time (ms)" },
   ],
-  frame: ["time", "eventTime", "symbol", "markPrice", "indexPrice", "estimatedSettlePrice", "fundingRate", "nextFundingTime", "localTimestamp"],
+  frame: [
+    "time",
+    "eventTime",
+    "symbol",
+    "markPrice",
+    "indexPrice",
+    "estimatedSettlePrice",
+    "fundingRate",
+    "nextFundingTime",
+    "localTimestamp",
+  ],
 });
 
 /** `<symbol>@markPrice…` payload (`markPriceUpdate`). */

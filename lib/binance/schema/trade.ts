@@ -12,10 +12,29 @@ export const TRADE_SCHEMA = defineEvent({
     TRADE_TIME,
     TRADE_PRICE,
     { path: "q", name: "quantity", kind: "decimal", unit: "base asset", meaning: "quantity, base asset" },
-    { path: "X", name: "executionType", kind: "enum", values: ["MARKET", "INSURANCE_FUND", "ADL", "NA"], meaning: "MARKET, or INSURANCE_FUND / ADL / NA" },
+    {
+      path: "X",
+      name: "executionType",
+      kind: "enum",
+      values: ["MARKET", "INSURANCE_FUND", "ADL", "NA"],
+      meaning: "MARKET, or INSURANCE_FUND / ADL / NA",
+    },
     ...TAKER_FIELDS,
   ],
-  frame: ["time", "eventTime", "tradeTime", "symbol", "tradeId", "price", "quantity", "notional", "side", "isBuyerMaker", "executionType", "localTimestamp"],
+  frame: [
+    "time",
+    "eventTime",
+    "tradeTime",
+    "symbol",
+    "tradeId",
+    "price",
+    "quantity",
+    "notional",
+    "side",
+    "isBuyerMaker",
+    "executionType",
+    "localTimestamp",
+  ],
 });
 
 /** `<symbol>@trade` payload. */

@@ -18,17 +18,25 @@ function expandRecordings(inputs: readonly string[]): string[] {
       files.push(input);
       continue;
     }
-    const found = fs.readdirSync(input).sort().filter((entry) => RECORDING.test(entry) && !entry.endsWith(JOURNAL_SUFFIX));
+    const found = fs
+      .readdirSync(input)
+      .sort()
+      .filter((entry) => RECORDING.test(entry) && !entry.endsWith(JOURNAL_SUFFIX));
     files.push(...found.map((entry) => path.join(input, entry)));
   }
-  if (files.length === 0) throw new UsageError("MISSING_ARGUMENT", `No recordings (.json, .jsonl, .jsonl.gz) in ${inputs.join(", ")}: replay needs at least one.`);
+  if (files.length === 0)
+    throw new UsageError(
+      "MISSING_ARGUMENT",
+      `No recordings (.json, .jsonl, .jsonl.gz) in ${inputs.join(", ")}: replay needs at least one.`,
+    );
   return files;
 }
 
 function parseSpeed(text: string): ReplaySpeed {
   if (text === "realtime" || text === "max") return text;
   const speed = Number(text);
-  if (!(speed > 0) || !Number.isFinite(speed)) throw new UsageError("INVALID_FLAG_VALUE", `Invalid --speed ${JSON.stringify(text)}: expected realtime, max or a positive multiplier.`);
+  if (!(speed > 0) || !Number.isFinite(speed))
+    throw new UsageError("INVALID_FLAG_VALUE", `Invalid --speed ${JSON.stringify(text)}: expected realtime, max or a positive multiplier.`);
   return speed;
 }
 
@@ -38,7 +46,8 @@ export const replayCommand: Command = {
   usage: "  streamlab replay <file|dir...> [--port N] [--speed realtime|max|<multiplier>] [--host <address>]",
   options: { port: { type: "string" }, speed: { type: "string" }, host: { type: "string" } },
   async run({ values, positionals }, { out }) {
-    if (positionals.length === 0) throw new UsageError("MISSING_ARGUMENT", "replay needs at least one recording file or folder, e.g. data/bundled.");
+    if (positionals.length === 0)
+      throw new UsageError("MISSING_ARGUMENT", "replay needs at least one recording file or folder, e.g. data/bundled.");
     const port = values.port === undefined ? 0 : parsePort(values.port);
     const speed = parseSpeed(values.speed ?? "max");
     const server = await startReplayServer({ files: expandRecordings(positionals), port, speed, host: values.host });

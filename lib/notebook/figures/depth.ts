@@ -13,7 +13,10 @@ import { type FigureOptions, BUY_COLOR, SELL_COLOR, buildLayout, finishFigure, s
 export function depthLevelsFigure(depth: DepthColumns, options: FigureOptions = {}): PlotlyFigure {
   const symbol = symbolOf(depth);
   const maxPoints = options.maxPoints ?? 5000;
-  const traces: Array<[string, Uint32Array, string]> = [["Bid levels", depth.bidLevelCount, BUY_COLOR], ["Ask levels", depth.askLevelCount, SELL_COLOR]];
+  const traces: Array<[string, Uint32Array, string]> = [
+    ["Bid levels", depth.bidLevelCount, BUY_COLOR],
+    ["Ask levels", depth.askLevelCount, SELL_COLOR],
+  ];
   const data = traces.map(([name, counts, color]) => {
     const rows = downsampleRows(allRows(depth.length), counts, maxPoints);
     return {
@@ -56,5 +59,8 @@ export function bestBidAskFigure(book: BookRebuild | BestBidAskColumns, options:
     };
   });
   const partial = "bestBidAsk" in book && book.isPartial ? " (partial book: no snapshot)" : "";
-  return finishFigure(data, buildLayout(options.title ?? titled(symbol, `best bid and ask from the rebuilt order book${partial}`), `Price (${quote})`, options));
+  return finishFigure(
+    data,
+    buildLayout(options.title ?? titled(symbol, `best bid and ask from the rebuilt order book${partial}`), `Price (${quote})`, options),
+  );
 }

@@ -17,7 +17,15 @@ export function tickerPriceFigure(tickers: TickerColumns | MiniTickerColumns, op
   const last = tickers.kind === "ticker" ? tickers.lastPrice : tickers.closePrice;
   const x = Array.from(tickers.eventTime);
   const data = [
-    { type: "scatter", mode: "lines", name: "24h low", x, y: Array.from(tickers.lowPrice), line: { color: MUTED_COLOR, width: 1, dash: "dot" }, hovertemplate: `24h low %{y} ${quote}<extra></extra>` },
+    {
+      type: "scatter",
+      mode: "lines",
+      name: "24h low",
+      x,
+      y: Array.from(tickers.lowPrice),
+      line: { color: MUTED_COLOR, width: 1, dash: "dot" },
+      hovertemplate: `24h low %{y} ${quote}<extra></extra>`,
+    },
     {
       type: "scatter",
       mode: "lines",
@@ -40,7 +48,10 @@ export function tickerPriceFigure(tickers: TickerColumns | MiniTickerColumns, op
       hovertemplate: `%{x|%H:%M:%S}<br>%{y} ${quote}<extra></extra>`,
     },
   ];
-  return finishFigure(data, buildLayout(options.title ?? titled(symbol, "last price within the 24h high–low range"), `Price (${quote})`, options));
+  return finishFigure(
+    data,
+    buildLayout(options.title ?? titled(symbol, "last price within the 24h high–low range"), `Price (${quote})`, options),
+  );
 }
 
 /**

@@ -12,9 +12,18 @@ import { type FigureOptions, SELL_COLOR, LINE_COLOR, buildLayout, finishFigure }
  * Receive latency distribution (local receive time − `E`, ms) with p50 and p99 marked. Clock
  * offsets between this machine and Binance's shift the whole distribution.
  */
-export function latencyHistogramFigure(latency: LatencyColumns | ArrayLike<number>, options: FigureOptions & { binCount?: number } = {}): PlotlyFigure {
+export function latencyHistogramFigure(
+  latency: LatencyColumns | ArrayLike<number>,
+  options: FigureOptions & { binCount?: number } = {},
+): PlotlyFigure {
   const values: ArrayLike<number> = "latencyMs" in latency ? (latency as LatencyColumns).latencyMs : (latency as ArrayLike<number>);
-  return millisecondHistogramFigure(values, options.title ?? "Receive latency (local receive time − event time E)", "Latency (ms)", "messages", options);
+  return millisecondHistogramFigure(
+    values,
+    options.title ?? "Receive latency (local receive time − event time E)",
+    "Latency (ms)",
+    "messages",
+    options,
+  );
 }
 
 /**
@@ -23,10 +32,22 @@ export function latencyHistogramFigure(latency: LatencyColumns | ArrayLike<numbe
  * @example updateIntervalFigure(depthColumns(messages).eventTime)
  */
 export function updateIntervalFigure(eventTimes: ArrayLike<number>, options: FigureOptions & { binCount?: number } = {}): PlotlyFigure {
-  return millisecondHistogramFigure(computeIntervalsMs(eventTimes), options.title ?? "Time between updates (event time E)", "Interval (ms)", "updates", options);
+  return millisecondHistogramFigure(
+    computeIntervalsMs(eventTimes),
+    options.title ?? "Time between updates (event time E)",
+    "Interval (ms)",
+    "updates",
+    options,
+  );
 }
 
-function millisecondHistogramFigure(values: ArrayLike<number>, title: string, xTitle: string, what: string, options: FigureOptions & { binCount?: number }): PlotlyFigure {
+function millisecondHistogramFigure(
+  values: ArrayLike<number>,
+  title: string,
+  xTitle: string,
+  what: string,
+  options: FigureOptions & { binCount?: number },
+): PlotlyFigure {
   const histogram = computeHistogram(values, { binCount: options.binCount ?? 40 });
   const summary = summarizeDistribution(values);
   const centers: number[] = [];
@@ -46,14 +67,35 @@ function millisecondHistogramFigure(values: ArrayLike<number>, title: string, xT
       hovertemplate: `%{x:.1f} ms<br>%{y} ${what}<extra></extra>`,
     },
   ];
-  const marks = ([["p50", summary.p50], ["p99", summary.p99]] as Array<[string, number]>).filter(([, v]) => Number.isFinite(v));
+  const marks = (
+    [
+      ["p50", summary.p50],
+      ["p99", summary.p99],
+    ] as Array<[string, number]>
+  ).filter(([, v]) => Number.isFinite(v));
   return finishFigure(
     data,
     buildLayout(title, what.charAt(0).toUpperCase() + what.slice(1), options, {
       xaxis: { title: { text: xTitle } },
       bargap: 0,
-      shapes: marks.map(([, v]) => ({ type: "line", yref: "paper", y0: 0, y1: 1, x0: v, x1: v, line: { color: SELL_COLOR, width: 1, dash: "dash" } })),
-      annotations: marks.map(([label, v]) => ({ x: v, yref: "paper", y: 1, text: `${label} ${formatNumber(Math.round(v * 10) / 10)} ms`, showarrow: false, yanchor: "bottom", font: { size: 11, color: SELL_COLOR } })),
+      shapes: marks.map(([, v]) => ({
+        type: "line",
+        yref: "paper",
+        y0: 0,
+        y1: 1,
+        x0: v,
+        x1: v,
+        line: { color: SELL_COLOR, width: 1, dash: "dash" },
+      })),
+      annotations: marks.map(([label, v]) => ({
+        x: v,
+        yref: "paper",
+        y: 1,
+        text: `${label} ${formatNumber(Math.round(v * 10) / 10)} ms`,
+        showarrow: false,
+        yanchor: "bottom",
+        font: { size: 11, color: SELL_COLOR },
+      })),
     }),
   );
 }
@@ -72,6 +114,10 @@ export function messagesPerSecondFigure(rates: MessageRates, options: FigureOpti
   }));
   return finishFigure(
     data,
-    buildLayout(options.title ?? `Messages per ${per} by stream (${rates.clock === "local" ? "local receive time" : "event time E"})`, `Messages per ${per}`, options),
+    buildLayout(
+      options.title ?? `Messages per ${per} by stream (${rates.clock === "local" ? "local receive time" : "event time E"})`,
+      `Messages per ${per}`,
+      options,
+    ),
   );
 }

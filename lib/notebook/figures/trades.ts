@@ -4,11 +4,31 @@
  */
 import type { AggTradeColumns, TradeColumns } from "../../analysis/columns";
 import { takeValues } from "../../analysis/downsample";
-import { computeCumulativeDelta, computeRunningVwap, computeTradeSizeHistogram, type AggregateSizes, type BuySellVolume, type TradeBars } from "../../analysis/trade-stats";
+import {
+  computeCumulativeDelta,
+  computeRunningVwap,
+  computeTradeSizeHistogram,
+  type AggregateSizes,
+  type BuySellVolume,
+  type TradeBars,
+} from "../../analysis/trade-stats";
 import { splitSymbolAssets } from "../../binance/symbols";
 import { type TakerSide, takerSideOf } from "../../binance/taker-side";
 import { formatNumber, type PlotlyFigure } from "../html";
-import { type FigureOptions, BUY_COLOR, SELL_COLOR, LINE_COLOR, MUTED_COLOR, buildLayout, finishFigure, symbolOf, titled, indicesWhere, downsampleRows, allRows } from "./base";
+import {
+  type FigureOptions,
+  BUY_COLOR,
+  SELL_COLOR,
+  LINE_COLOR,
+  MUTED_COLOR,
+  buildLayout,
+  finishFigure,
+  symbolOf,
+  titled,
+  indicesWhere,
+  downsampleRows,
+  allRows,
+} from "./base";
 
 /**
  * Trade prices over time, taker buys and taker sells in two colours (the side from `m`, see `takerSideOf`).
@@ -18,9 +38,16 @@ export function priceBySideFigure(trades: TradeColumns | AggTradeColumns, option
   const symbol = symbolOf(trades);
   const { base, quote } = splitSymbolAssets(symbol);
   const maxPoints = options.maxPoints ?? 5000;
-  const sides: Array<[string, string, TakerSide]> = [["Taker buys", BUY_COLOR, "buy"], ["Taker sells", SELL_COLOR, "sell"]];
+  const sides: Array<[string, string, TakerSide]> = [
+    ["Taker buys", BUY_COLOR, "buy"],
+    ["Taker sells", SELL_COLOR, "sell"],
+  ];
   const data = sides.map(([name, color, side]) => {
-    const rows = downsampleRows(indicesWhere(trades.length, (i) => takerSideOf(trades.isBuyerMaker[i]) === side), trades.price, maxPoints);
+    const rows = downsampleRows(
+      indicesWhere(trades.length, (i) => takerSideOf(trades.isBuyerMaker[i]) === side),
+      trades.price,
+      maxPoints,
+    );
     return {
       type: "scatter",
       mode: "markers",
@@ -65,7 +92,10 @@ export function cumulativeDeltaFigure(trades: TradeColumns | AggTradeColumns, op
  * size axis (log10 bins, since sizes span decades).
  * @example tradeSizeHistogramFigure(trades, { binCount: 20 })
  */
-export function tradeSizeHistogramFigure(trades: TradeColumns | AggTradeColumns, options: FigureOptions & { binCount?: number } = {}): PlotlyFigure {
+export function tradeSizeHistogramFigure(
+  trades: TradeColumns | AggTradeColumns,
+  options: FigureOptions & { binCount?: number } = {},
+): PlotlyFigure {
   const symbol = symbolOf(trades);
   const { base } = splitSymbolAssets(symbol);
   const histogram = computeTradeSizeHistogram(trades, { binCount: options.binCount ?? 30 });
@@ -147,19 +177,44 @@ export function buySellVolumeFigure(volume: BuySellVolume, options: FigureOption
   const x = Array.from(volume.time);
   const sells = Array.from(volume.sellQuantity, (q) => -q);
   const data = [
-    { type: "bar", name: "Taker buys", x, y: Array.from(volume.buyQuantity), marker: { color: BUY_COLOR }, hovertemplate: `%{x|%H:%M:%S}<br>bought %{y} ${base}<extra></extra>` },
-    { type: "bar", name: "Taker sells", x, y: sells, customdata: Array.from(volume.sellQuantity), marker: { color: SELL_COLOR }, hovertemplate: `%{x|%H:%M:%S}<br>sold %{customdata} ${base}<extra></extra>` },
+    {
+      type: "bar",
+      name: "Taker buys",
+      x,
+      y: Array.from(volume.buyQuantity),
+      marker: { color: BUY_COLOR },
+      hovertemplate: `%{x|%H:%M:%S}<br>bought %{y} ${base}<extra></extra>`,
+    },
+    {
+      type: "bar",
+      name: "Taker sells",
+      x,
+      y: sells,
+      customdata: Array.from(volume.sellQuantity),
+      marker: { color: SELL_COLOR },
+      hovertemplate: `%{x|%H:%M:%S}<br>sold %{customdata} ${base}<extra></extra>`,
+    },
   ];
   return finishFigure(
     data,
-    buildLayout(options.title ?? titled(volume.symbol, `taker buy and sell volume per ${per}`), `Volume per ${per} (${base}; sells below 0)`, options, { barmode: "relative", bargap: 0.1 }),
+    buildLayout(
+      options.title ?? titled(volume.symbol, `taker buy and sell volume per ${per}`),
+      `Volume per ${per} (${base}; sells below 0)`,
+      options,
+      { barmode: "relative", bargap: 0.1 },
+    ),
   );
 }
 
 /** OHLC candles of `computeTradeBars`. */
 export function tradeBarsFigure(bars: TradeBars, options: FigureOptions = {}): PlotlyFigure {
   const { quote } = splitSymbolAssets(bars.symbol);
-  const per = bars.intervalMs % 60000 === 0 ? `${bars.intervalMs / 60000} min` : bars.intervalMs % 1000 === 0 ? `${bars.intervalMs / 1000} s` : `${bars.intervalMs} ms`;
+  const per =
+    bars.intervalMs % 60000 === 0
+      ? `${bars.intervalMs / 60000} min`
+      : bars.intervalMs % 1000 === 0
+        ? `${bars.intervalMs / 1000} s`
+        : `${bars.intervalMs} ms`;
   const data = [
     {
       type: "candlestick",
@@ -192,6 +247,8 @@ export function aggregateSizesFigure(sizes: AggregateSizes, options: FigureOptio
   ];
   return finishFigure(
     data,
-    buildLayout(options.title ?? "Trades per aggregate trade (l − f + 1)", "Aggregate trades", options, { xaxis: { title: { text: "Trades in the aggregate" }, type: "linear", dtick: 1 } }),
+    buildLayout(options.title ?? "Trades per aggregate trade (l − f + 1)", "Aggregate trades", options, {
+      xaxis: { title: { text: "Trades in the aggregate" }, type: "linear", dtick: 1 },
+    }),
   );
 }
