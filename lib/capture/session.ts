@@ -80,7 +80,7 @@ class CaptureSession {
   ) {
     this.groups = groupStreamsByRoute(streams);
     for (const stream of streams) this.counts[stream] = 0;
-    const symbols = [...new Set(streams.map((stream) => parseStreamName(stream).symbol))];
+    const symbols = [...new Set(streams.flatMap((stream) => parseStreamName(stream).symbol ?? []))];
     const outDir = options.outDir ?? DEFAULT_CAPTURE_DIR;
     const name = options.name ?? unusedSampleName(outDir, sampleFileName(symbols, streams, new Date()));
     if (name !== path.basename(name) || name.startsWith(".") || name.length === 0) {
@@ -242,15 +242,16 @@ class CaptureSession {
   /** Fetches one REST depth snapshot per depth symbol (unless `depthSnapshotLimit` is false) and journals it. */
   private maybeFetchSnapshot(stream: string): void {
     const parsed = parseStreamName(stream);
-    if (!isDiffDepthStream(stream) || this.snapshotRequested.has(parsed.symbol)) return;
-    this.snapshotRequested.add(parsed.symbol);
+    const symbol = parsed.symbol;
+    if (!isDiffDepthStream(stream) || symbol === null || this.snapshotRequested.has(symbol)) return;
+    this.snapshotRequested.add(symbol);
     const limit = this.options.depthSnapshotLimit === undefined ? BOOK_SNAPSHOT_LIMIT : this.options.depthSnapshotLimit;
     if (limit === false) return;
-    const task = fetchDepthSnapshot(this.restBaseUrl, parsed.symbol, limit)
+    const task = fetchDepthSnapshot(this.restBaseUrl, symbol, limit)
       .then((response) => {
-        if (!this.finished) this.journal.appendSnapshot({ localTimestamp: nowMs(), symbol: parsed.symbol, limit, response });
+        if (!this.finished) this.journal.appendSnapshot({ localTimestamp: nowMs(), symbol, limit, response });
       })
-      .catch((error: Error) => this.event("error", { detail: `Depth snapshot for ${parsed.symbol} failed: ${error.message}` }))
+      .catch((error: Error) => this.event("error", { detail: `Depth snapshot for ${symbol} failed: ${error.message}` }))
       .finally(() => this.pendingSnapshots.delete(task));
     this.pendingSnapshots.add(task);
   }

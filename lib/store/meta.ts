@@ -3,7 +3,9 @@
  * first-seen order, the event-time range and the sequence gaps. Every reader and writer of
  * samples builds its `SampleMeta` here, so they all agree.
  */
+import { eventsOf } from "../binance/schema";
 import { findSequenceGaps } from "../binance/sequence";
+import { symbolOfEvent } from "../binance/stream-schemas";
 import {
   LIBRARY,
   SAMPLE_FORMAT,
@@ -24,15 +26,22 @@ function describeMessages(messages: readonly StoredMessage[]) {
   const symbols: string[] = [];
   let firstEventTime: number | null = null;
   let lastEventTime: number | null = null;
+  const seen = new Set<string>();
   for (const message of messages) {
     countsByStream[message.stream] = (countsByStream[message.stream] ?? 0) + 1;
-    const data = message.data as Record<string, unknown>;
-    const symbol = typeof data.s === "string" ? data.s : null;
-    if (symbol && !symbols.includes(symbol)) symbols.push(symbol);
-    const eventTime = typeof data.E === "number" ? data.E : null;
-    if (eventTime !== null) {
-      if (firstEventTime === null || eventTime < firstEventTime) firstEventTime = eventTime;
-      if (lastEventTime === null || eventTime > lastEventTime) lastEventTime = eventTime;
+    // Array streams (`!ticker@arr`) carry one event per symbol; a liquidation keeps its symbol in `o.s`.
+    for (const event of eventsOf(message.data)) {
+      const symbol = symbolOfEvent(message.stream, event);
+      if (symbol && !seen.has(symbol)) {
+        seen.add(symbol);
+        symbols.push(symbol);
+      }
+      const E = (event as Record<string, unknown> | null)?.E;
+      const eventTime = typeof E === "number" ? E : null;
+      if (eventTime !== null) {
+        if (firstEventTime === null || eventTime < firstEventTime) firstEventTime = eventTime;
+        if (lastEventTime === null || eventTime > lastEventTime) lastEventTime = eventTime;
+      }
     }
   }
   return { countsByStream, symbols, streams: Object.keys(countsByStream), firstEventTime, lastEventTime };
