@@ -53,7 +53,11 @@ interface Message {
 function realMessages(): { messages: Message[]; snapshots: Record<string, unknown>[] } {
   const messages: Message[] = [];
   assert.ok(RECORDINGS.length >= 7, RECORDINGS.join(", "));
-  for (const name of RECORDINGS) messages.push(...loadSample(path.join(BUNDLED, name)).messages);
+  for (const name of RECORDINGS) {
+    for (const message of loadSample(path.join(BUNDLED, name)).messages) {
+      for (const data of eventsOf(message.data)) messages.push({ ...message, data });
+    }
+  }
   const snapshots: Record<string, unknown>[] = [];
   for (const line of readRecordingLines(path.join(FIXTURES, "usdm-single-messages-crypto-crawler.jsonl"))) {
     const value = JSON.parse(line);
