@@ -5,6 +5,7 @@
  */
 export * from "./errors";
 export * from "./binance/endpoints";
+export * from "./binance/stream-schemas";
 export * from "./binance/schema";
 export * from "./binance/raw";
 export * from "./binance/decode";
@@ -18,6 +19,7 @@ export { DEFAULT_CAPTURE_DIR, resolveInside, sampleFileName, saveSample, type Sa
 export { finishJournal, recoverJournal, type FinishJournalOptions } from "./store/finish";
 export { listSamples, type SampleSummary } from "./store/list";
 export { summarizeSample, type KnownSampleMeta } from "./store/meta";
+export * from "./store/examples";
 export * from "./store/storage";
 export type { CaptureOptions, CaptureProgress } from "./capture/options";
 export * from "./capture/session";
@@ -34,9 +36,16 @@ export * from "./analysis/trade-stats";
 export * from "./analysis/histogram";
 export * from "./analysis/timing";
 export * from "./analysis/depth";
+export * from "./analysis/item-columns";
+export * from "./analysis/mark-price";
+export * from "./analysis/klines";
+export * from "./analysis/book-ticker";
+export * from "./analysis/liquidations";
+export * from "./analysis/market-overview";
 export * from "./notebook/frames";
 export * from "./notebook/html";
 export * from "./notebook/figures";
 export * from "./notebook/charts";
 export * from "./notebook/readouts";
+export * from "./notebook/stream-readouts";
 export * from "./binance/fields";

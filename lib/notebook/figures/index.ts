@@ -10,3 +10,8 @@ export * from "./trades";
 export * from "./timing";
 export * from "./tickers";
 export * from "./depth";
+export * from "./mark-price";
+export * from "./klines";
+export * from "./book-ticker";
+export * from "./liquidations";
+export * from "./market";
