@@ -83,6 +83,7 @@ export const ERROR_CODES = {
   INVALID_SNAPSHOT: "InvalidArgumentError",
   WRONG_SYMBOL: "InvalidArgumentError",
   NO_DEPTH_MESSAGES: "InvalidArgumentError",
+  INVALID_TIME: "InvalidArgumentError",
   UNKNOWN_SYMBOL: "InvalidArgumentError",
   SYMBOL_REQUIRED: "InvalidArgumentError",
   UNKNOWN_STREAM: "InvalidArgumentError",
@@ -95,6 +96,11 @@ export const ERROR_CODES = {
   INVALID_CHART_ID: "InvalidArgumentError",
   INVALID_HEIGHT: "InvalidArgumentError",
   INVALID_PNG: "InvalidArgumentError",
+  // Datasets and SQL (lib/query, lib/dataset).
+  BAD_SQL: "InvalidArgumentError",
+  UNKNOWN_VIEW: "InvalidArgumentError",
+  NO_SOURCES: "InvalidArgumentError",
+  INVALID_DATASET_PATH: "InvalidArgumentError",
 
   // SampleFileError: a sample or recording file could not be read.
   FILE_NOT_FOUND: "SampleFileError",
@@ -143,6 +149,9 @@ export const ERROR_CODES = {
   RENDER_FAILED: "StreamlabError",
   TIMEOUT: "StreamlabError",
   JOURNAL_CLOSED: "StreamlabError",
+  DUCKDB_NOT_FOUND: "StreamlabError",
+  QUERY_FAILED: "StreamlabError",
+  EXPORT_FAILED: "StreamlabError",
 } as const satisfies Readonly<Record<string, ErrorClassName>>;
 
 /** Every code this library throws. */

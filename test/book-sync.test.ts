@@ -3,8 +3,12 @@ import assert from "node:assert/strict";
 import {
   BOOK_SNAPSHOT_LIMIT,
   SNAPSHOT_AFTER_BUFFERED_EVENTS,
+  PARTIAL_DEPTH_LEVELS,
   continuesChain,
   isAlreadyApplied,
+  isSideTruncated,
+  partialDepthLevelsOf,
+  snapshotBridgesGap,
   isOlderThanSnapshot,
   removesLevel,
   startsFromSnapshot,
@@ -51,4 +55,25 @@ test("the snapshot Binance's guide fetches: limit 1000 (a valid limit), after 2 
   assert.equal(BOOK_SNAPSHOT_LIMIT, 1000);
   assert.ok((DEPTH_SNAPSHOT_LIMITS as readonly number[]).includes(BOOK_SNAPSHOT_LIMIT));
   assert.equal(SNAPSHOT_AFTER_BUFFERED_EVENTS, 2);
+});
+
+test("after a gap, only a snapshot not older than the first event after it can resync the book", () => {
+  const firstAfterGap = ids(125, 130, 120); // Binance's previous u was 120; the book stopped earlier
+  assert.equal(snapshotBridgesGap(119, firstAfterGap), false, "older: updates up to 120 stay missed");
+  assert.equal(snapshotBridgesGap(120, firstAfterGap), true, "pu == lastUpdateId: the event follows it");
+  assert.equal(snapshotBridgesGap(127, firstAfterGap), true, "the event spans it");
+  assert.equal(snapshotBridgesGap(500, firstAfterGap), true, "newer: later events will span it");
+});
+
+test("a snapshot side is cut at its limit, whole below it; partial depth streams carry their level count", () => {
+  assert.equal(isSideTruncated(1000, 1000), true);
+  assert.equal(isSideTruncated(609, 1000), false);
+  assert.equal(isSideTruncated(5, 5), true);
+  assert.deepEqual([...PARTIAL_DEPTH_LEVELS], [5, 10, 20]);
+  assert.equal(partialDepthLevelsOf("btcusdt@depth5"), 5);
+  assert.equal(partialDepthLevelsOf("btcusdt@depth10@100ms"), 10);
+  assert.equal(partialDepthLevelsOf("btcusdt@depth20@500ms"), 20);
+  assert.equal(partialDepthLevelsOf("btcusdt@depth"), null);
+  assert.equal(partialDepthLevelsOf("btcusdt@depth@100ms"), null);
+  assert.equal(partialDepthLevelsOf("btcusdt@depth15"), null);
 });

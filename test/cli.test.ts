@@ -53,7 +53,7 @@ interface BadInput {
 }
 
 const HELP = 'Run "streamlab --help" for the options.';
-const COMMAND_NAMES = "capture, replay, inspect, recover, list, start or lab";
+const COMMAND_NAMES = "capture, replay, inspect, book, recover, list, export, query, start or lab";
 
 test("bad input: the exact exit status and one stderr line, nothing on stdout, nothing written", async () => {
   const out = makeTempDir(); // every --out; must stay empty

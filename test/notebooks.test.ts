@@ -17,7 +17,7 @@ import { makeTempDir } from "./helpers";
 
 const NOTEBOOKS = [
   "00-overview", "01-ticker", "02-trade", "03-mini-ticker", "04-depth", "05-agg-trade",
-  "06-mark-price-funding", "07-klines", "08-book-ticker", "09-liquidations", "10-market-overview",
+  "06-mark-price-funding", "07-klines", "08-book-ticker", "09-liquidations", "10-market-overview", "11-datasets-and-sql",
 ];
 
 /** Every stdout/stderr text and HTML output of an executed notebook, joined. */
@@ -67,8 +67,12 @@ test("every notebook runs top to bottom against the replay server with zero erro
   assert.match(trade, /No gaps: 20 consecutive trade ids\./);
   assert.match(text("00-overview"), /6 buys, 14 sells; buy \/ sell notional × 100 = 14\.42 %/);
   const depth = text("04-depth");
-  assert.match(depth, /Chain unbroken: 600 updates, every pu equals the previous u\./);
+  assert.match(depth, /Chain unbroken: 2000 updates, every pu equals the previous u\./);
   assert.match(depth, /[1-9]\d* bookTicker messages shared an update id with a depth event: [1-9]\d* matches, 0 mismatches\./);
+  assert.match(depth, /BTCUSDT synced at u=\d+: best bid \d+\.\d\d × \d+\.\d{3}, best ask \d+\.\d\d × \d+\.\d{3}, spread \d+\.\d\d/);
+  assert.match(depth, /[1-9]\d* moments with a synced book then and 1000 ms later: correlation of imbalance with the next mid move -?\d\.\d{3}\./);
+  assert.match(depth, /1 depth gap\(s\), 1 resync\(s\): 2 snapshot\(s\) stored/);
+  assert.match(depth, /Synced again at u=\d+: the book is exact again\./);
   assert.match(text("01-ticker"), /priceChangePercent/);
   assert.match(text("03-mini-ticker"), /In @ticker but not in @miniTicker/);
   assert.match(text("05-agg-trade"), /VWAP over 3 aggregates: 83869\.80/);
@@ -87,6 +91,10 @@ test("every notebook runs top to bottom against the replay server with zero erro
   assert.match(liquidations, /No forceOrder message in this data \(no real recording of it is bundled\)\. What follows is Binance's documented example, NOT market data/);
   assert.match(liquidations, /Binance's documented example, not market data: 1 longs liquidated/);
   assert.match(text("10-market-overview"), /That is not the whole market: only BTCUSDT, IOTXUSDT\./);
+  const datasets = text("11-datasets-and-sql");
+  assert.match(datasets, /samples exported to .*: 0 files written, [1-9]\d* unchanged, 0 removed\./);
+  assert.match(datasets, /Queries below read btcusdt-2023-04-04-hftbacktest-60s\./);
+  assert.match(datasets, /Running VWAP at the end: 28146\.42/);
   assert.ok(fs.existsSync(summary.indexHtml));
   const index = fs.readFileSync(summary.indexHtml, "utf8");
   for (const name of NOTEBOOKS) assert.ok(index.includes(`${name}.html`), `index links ${name}`);

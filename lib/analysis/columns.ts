@@ -129,6 +129,8 @@ function collectRecords<T extends { kind: string }>(
   eventType: string,
   kind: T["kind"],
   decode: (data: unknown, localTimestamp: number | null) => T,
+  /** Take every payload with this `e`, whichever schema its stream names (the book reads diff and partial depth alike). */
+  anySchemaOfTheEvent = false,
 ): Collected<T> {
   if (!Array.isArray(input)) {
     throw new InvalidArgumentError("INVALID_MESSAGES", `Expected an array of messages, got ${excerpt(String(input), 80)}.`);
@@ -146,7 +148,8 @@ function collectRecords<T extends { kind: string }>(
     const message = item as unknown as MessageLike;
     const stream = typeof message.stream === "string" ? message.stream : undefined;
     for (const payload of eventsOf(message.data)) {
-      if (!isObject(payload) || payload.e !== eventType || (schemaOfEvent(stream, payload)?.kind ?? kind) !== kind) continue;
+      if (!isObject(payload) || payload.e !== eventType) continue;
+      if (!anySchemaOfTheEvent && (schemaOfEvent(stream, payload)?.kind ?? kind) !== kind) continue;
       try {
         records.push(decode(payload, typeof message.localTimestamp === "number" ? message.localTimestamp : null));
       } catch (error) {
@@ -272,9 +275,12 @@ export const assetIndexColumns: ColumnsBuilder<AssetIndex, AssetIndexColumns> = 
 /** `compositeIndex` messages (or records) → columns. */
 export const compositeIndexColumns: ColumnsBuilder<CompositeIndex, CompositeIndexColumns> = columnsFor(COMPOSITE_INDEX_SCHEMA);
 
-/** Decodes `depthUpdate` messages (or passes decoded `DepthUpdate` records through), in order. */
+/**
+ * Decodes `depthUpdate` messages, diff and partial depth alike (the book reads both; their
+ * fields are the same), or passes decoded `DepthUpdate` records through, in order.
+ */
 export function decodeDepthMessages(messages: readonly MessageLike[] | readonly DepthUpdate[]): { updates: DepthUpdate[]; streams: string[] } {
-  const collected = collectRecords<DepthUpdate>(messages, "depthUpdate", "depth", decodeDepthUpdate);
+  const collected = collectRecords<DepthUpdate>(messages, "depthUpdate", "depth", decodeDepthUpdate, true);
   return { updates: collected.records, streams: collected.streams };
 }
 

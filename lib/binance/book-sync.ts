@@ -1,7 +1,8 @@
 /**
  * Binance's USDⓈ-M rules for keeping a local order book from a REST snapshot and the diff-depth
  * stream, as pure predicates; the book itself (the data structure, its states and counters) is
- * `LocalBook` in analysis/depth.ts. docs/binance.md, "A local order book"; Binance's guide:
+ * `OrderBook` in analysis/book/order-book.ts, and the capture's resync is capture/depth-resync.ts.
+ * docs/binance.md, "A local order book"; Binance's guide:
  * https://developers.binance.com/docs/derivatives/usds-margined-futures/websocket-market-streams/How-to-manage-a-local-order-book-correctly
  *
  * 1. Buffer the diff events; fetch `GET /fapi/v1/depth?limit=1000` once a few are buffered.
@@ -73,4 +74,38 @@ export function syncStepAfterSnapshot(event: DepthEventIds, lastUpdateId: number
 export function syncStepInChain(event: DepthEventIds, previousFinalUpdateId: number): BookSyncStep {
   if (continuesChain(event, previousFinalUpdateId)) return "apply";
   return isAlreadyApplied(event, previousFinalUpdateId) ? "drop" : "gap";
+}
+
+/**
+ * Rule 4's remedy: after a gap, can a snapshot with this `lastUpdateId` resync the events that
+ * follow it? Only if it is not older than the first event after the gap's `pu` (the last update
+ * Binance sent before that event): an older snapshot leaves the missed updates missed.
+ * @example snapshotBridgesGap(130, { previousFinalUpdateId: 120 }) // true
+ */
+export function snapshotBridgesGap(lastUpdateId: number, firstEventAfterGap: Pick<DepthEventIds, "previousFinalUpdateId">): boolean {
+  return lastUpdateId >= firstEventAfterGap.previousFinalUpdateId;
+}
+
+/**
+ * Whether a snapshot side holding `levelCount` levels was cut at `limit` (so the book goes on
+ * beyond its worst level, unknown) or is the whole side (fewer levels than asked for).
+ * @example isSideTruncated(1000, 1000) // true: levels beyond the 1000th are unknown
+ */
+export function isSideTruncated(levelCount: number, limit: number): boolean {
+  return levelCount >= limit;
+}
+
+/** The level counts of the partial depth streams (`<symbol>@depth5|10|20[@100ms|@500ms]`). */
+export const PARTIAL_DEPTH_LEVELS = [5, 10, 20] as const;
+
+const PARTIAL_DEPTH_STREAM = /^[a-z0-9_]+@depth(5|10|20)(@(100|500)ms)?$/;
+
+/**
+ * The number of levels a partial depth stream sends (each message is the whole top N of both
+ * sides, not a diff), or `null` for any other stream.
+ * @example partialDepthLevelsOf("btcusdt@depth10@100ms") // 10
+ */
+export function partialDepthLevelsOf(stream: string): number | null {
+  const match = PARTIAL_DEPTH_STREAM.exec(stream);
+  return match ? Number(match[1]) : null;
 }

@@ -45,3 +45,20 @@ export async function fetchDepthSnapshot(restBaseUrl: string, symbol: string, li
   }
   return value;
 }
+
+/**
+ * How long a `RATE_LIMITED` error from `fetchDepthSnapshot` asks to wait: its `Retry-After` in
+ * ms, or `null` when the answer had none (or the error is another one). Binance sends
+ * `Retry-After` (seconds) with 429 and 418 ([general-info] in docs/binance.md).
+ * @example retryAfterMsOf(error) // 30000 after "HTTP 429 (too many requests); retry after 30 s"
+ */
+export function retryAfterMsOf(error: unknown): number | null {
+  if (!(error instanceof ConnectionError) || error.code !== "RATE_LIMITED") return null;
+  const match = /retry after (\d+(?:\.\d+)?) s/.exec(error.message);
+  return match ? Number(match[1]) * 1000 : null;
+}
+
+/** Whether a `fetchDepthSnapshot` failure says to back off: 429 or 418 (`RATE_LIMITED`). */
+export function isRateLimited(error: unknown): boolean {
+  return error instanceof ConnectionError && error.code === "RATE_LIMITED";
+}

@@ -2,7 +2,8 @@
  * Capturing: `capture(...)` opens one combined-stream connection per route (`/public`,
  * `/market`), journals every frame to disk as it arrives (raw text plus receive time, no
  * parsing), watches for silent streams, reconnects after drops, fetches REST depth snapshots
- * for depth streams, and ends in a sample file written with one atomic rename.
+ * for depth streams (the first, and a fresh one after every gap: depth-resync.ts), and ends in a
+ * sample file written with one atomic rename.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -16,10 +17,10 @@ import {
   parseStreamName,
   resolveEndpoints,
 } from "../binance/endpoints";
-import { BOOK_SNAPSHOT_LIMIT, SNAPSHOT_AFTER_BUFFERED_EVENTS } from "../binance/book-sync";
-import { fetchDepthSnapshot } from "../binance/rest";
+import { BOOK_SNAPSHOT_LIMIT } from "../binance/book-sync";
 import { controlErrorOf } from "../binance/control";
 import { StreamConnection, nowMs } from "./connection";
+import { DepthResync } from "./depth-resync";
 import { resolveCaptureStreams, type CaptureOptions } from "./options";
 import { finishJournal } from "../store/finish";
 import { JOURNAL_SUFFIX, JournalWriter, peekStreamName } from "../store/journal";
@@ -59,8 +60,7 @@ class CaptureSession {
   private readonly connections = new Map<Route, StreamConnection>();
   private readonly openedAt = new Map<Route, number>();
   private readonly reconnects = new Map<Route, number>();
-  private readonly snapshotRequested = new Set<string>();
-  private readonly pendingSnapshots = new Set<Promise<void>>();
+  private readonly depthResync: DepthResync;
   private readonly groups: Map<Route, string[]>;
   private readonly startedAt = nowMs();
   private readonly journal: JournalWriter;
@@ -75,7 +75,7 @@ class CaptureSession {
   constructor(
     private readonly streams: string[],
     private readonly wsBaseUrl: string,
-    private readonly restBaseUrl: string,
+    restBaseUrl: string,
     private readonly options: CaptureOptions,
   ) {
     this.groups = groupStreamsByRoute(streams);
@@ -92,6 +92,16 @@ class CaptureSession {
       }
     }
     const isBinance = isBinanceHost(new URL(wsBaseUrl).hostname);
+    const limit = options.depthSnapshotLimit === undefined ? BOOK_SNAPSHOT_LIMIT : options.depthSnapshotLimit;
+    this.depthResync = new DepthResync({
+      restBaseUrl,
+      limit,
+      now: nowMs,
+      store: (snapshot) => {
+        if (!this.finished) this.journal.appendSnapshot(snapshot);
+      },
+      report: (kind, { localTimestamp, ...fields }) => this.event(kind, fields, localTimestamp),
+    });
     this.journal = JournalWriter.create(outDir, name, {
       library: LIBRARY,
       source: { kind: options.sourceKind ?? (isBinance ? "live" : "replay"), wsBaseUrl, restBaseUrl },
@@ -117,9 +127,9 @@ class CaptureSession {
     });
   }
 
-  private event(kind: CaptureEvent["kind"], fields: Omit<CaptureEvent, "kind" | "localTimestamp"> = {}): void {
+  private event(kind: CaptureEvent["kind"], fields: Omit<CaptureEvent, "kind" | "localTimestamp"> = {}, localTimestamp = nowMs()): void {
     if (this.finished) return;
-    this.journal.appendEvent({ localTimestamp: nowMs(), kind, ...fields });
+    this.journal.appendEvent({ localTimestamp, kind, ...fields });
   }
 
   private async connect(route: Route): Promise<void> {
@@ -201,7 +211,7 @@ class CaptureSession {
     this.counts[stream] = count + 1;
     this.total++;
     this.lastAt.set(stream, localTimestamp);
-    if (count + 1 === SNAPSHOT_AFTER_BUFFERED_EVENTS) this.maybeFetchSnapshot(stream);
+    if (isDiffDepthStream(stream)) this.depthResync.onFrame(stream, text, localTimestamp);
     if (this.options.count !== undefined && count + 1 >= this.options.count) {
       this.markDone(stream);
       if (this.done.size === this.streams.length) return this.finish(`${this.options.count} messages per stream received`);
@@ -237,23 +247,6 @@ class CaptureSession {
       this.connections.delete(route);
       void connection.close();
     }
-  }
-
-  /** Fetches one REST depth snapshot per depth symbol (unless `depthSnapshotLimit` is false) and journals it. */
-  private maybeFetchSnapshot(stream: string): void {
-    const parsed = parseStreamName(stream);
-    const symbol = parsed.symbol;
-    if (!isDiffDepthStream(stream) || symbol === null || this.snapshotRequested.has(symbol)) return;
-    this.snapshotRequested.add(symbol);
-    const limit = this.options.depthSnapshotLimit === undefined ? BOOK_SNAPSHOT_LIMIT : this.options.depthSnapshotLimit;
-    if (limit === false) return;
-    const task = fetchDepthSnapshot(this.restBaseUrl, symbol, limit)
-      .then((response) => {
-        if (!this.finished) this.journal.appendSnapshot({ localTimestamp: nowMs(), symbol, limit, response });
-      })
-      .catch((error: Error) => this.event("error", { detail: `Depth snapshot for ${symbol} failed: ${error.message}` }))
-      .finally(() => this.pendingSnapshots.delete(task));
-    this.pendingSnapshots.add(task);
   }
 
   private checkSilence(): void {
@@ -314,7 +307,8 @@ class CaptureSession {
     this.ending = true;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers = [];
-    if (error === null) await Promise.race([Promise.all([...this.pendingSnapshots]), new Promise((r) => setTimeout(r, 2000))]);
+    if (error === null) await Promise.race([this.depthResync.idle(), new Promise((r) => setTimeout(r, 2000))]);
+    this.depthResync.close();
     this.summarizeDropped();
     this.event("stopped", { detail: error ? `Failed: ${error.message}` : `Finished: ${reason}.` });
     this.finished = true;

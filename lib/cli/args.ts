@@ -7,8 +7,10 @@ import * as fs from "fs";
 import { parseArgs } from "util";
 import { UsageError } from "../errors";
 
-/** The flags a command accepts: `string` flags take a value, `boolean` flags do not. */
-export type OptionSpecs = Readonly<Record<string, { readonly type: "string" | "boolean"; readonly short?: string }>>;
+/** The flags a command accepts: `string` flags take a value, `boolean` flags do not; `multiple` string flags may repeat. */
+export type OptionSpecs = Readonly<
+  Record<string, { readonly type: "string" | "boolean"; readonly short?: string; readonly multiple?: boolean }>
+>;
 
 /** A parsed command line. */
 export interface ParsedArgs {
@@ -17,6 +19,8 @@ export interface ParsedArgs {
   /** Boolean flags that were given (`help` included). */
   readonly flags: Readonly<Record<string, boolean>>;
   readonly positionals: readonly string[];
+  /** Every value of each `multiple` string flag, in order (the last one is also in `values`). */
+  readonly lists: Readonly<Record<string, readonly string[]>>;
 }
 
 /** The hint ending every message about an unknown or malformed flag. */
@@ -34,7 +38,12 @@ const PARSE_ARGS_CODES: Readonly<Record<string, "UNKNOWN_FLAG" | "INVALID_FLAG_V
 export function parseCommandArgs(argv: readonly string[], options: OptionSpecs): ParsedArgs {
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: [...argv], options: { ...options, help: { type: "boolean", short: "h" } }, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args: [...argv],
+      options: { ...options, help: { type: "boolean", short: "h" } },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (error) {
     const code = PARSE_ARGS_CODES[(error as NodeJS.ErrnoException).code ?? ""] ?? "UNKNOWN_FLAG";
     const message = (error as Error).message.replace(/\. To specify a positional argument.*$/s, "").replace(/\.$/, "");
@@ -42,11 +51,16 @@ export function parseCommandArgs(argv: readonly string[], options: OptionSpecs):
   }
   const values: Record<string, string | undefined> = {};
   const flags: Record<string, boolean> = {};
+  const lists: Record<string, string[]> = {};
   for (const [key, value] of Object.entries(parsed.values)) {
     if (typeof value === "boolean") flags[key] = value;
     else if (typeof value === "string") values[key] = value;
+    else if (Array.isArray(value)) {
+      lists[key] = value.map(String);
+      values[key] = lists[key][lists[key].length - 1];
+    }
   }
-  return { values, flags, positionals: parsed.positionals };
+  return { values, flags, positionals: parsed.positionals, lists };
 }
 
 /**
@@ -56,7 +70,10 @@ export function parseCommandArgs(argv: readonly string[], options: OptionSpecs):
 export function parseDuration(text: string, flag = "--duration"): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
   if (!match || Number(match[1]) <= 0) {
-    throw new UsageError("INVALID_FLAG_VALUE", `Invalid ${flag} ${JSON.stringify(text)}: expected a positive number with ms, s, m or h, such as "30s".`);
+    throw new UsageError(
+      "INVALID_FLAG_VALUE",
+      `Invalid ${flag} ${JSON.stringify(text)}: expected a positive number with ms, s, m or h, such as "30s".`,
+    );
   }
   const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] ?? "s"] ?? 1000;
   return Number(match[1]) * factor;
@@ -67,7 +84,8 @@ export function parseDuration(text: string, flag = "--duration"): number {
  * @example parseCount("100") // → 100
  */
 export function parseCount(text: string, flag = "--count"): number {
-  if (!/^\d+$/.test(text) || Number(text) <= 0) throw new UsageError("INVALID_FLAG_VALUE", `Invalid ${flag} ${JSON.stringify(text)}: expected a positive whole number.`);
+  if (!/^\d+$/.test(text) || Number(text) <= 0)
+    throw new UsageError("INVALID_FLAG_VALUE", `Invalid ${flag} ${JSON.stringify(text)}: expected a positive whole number.`);
   return Number(text);
 }
 
@@ -77,7 +95,8 @@ export function parseCount(text: string, flag = "--count"): number {
  */
 export function parsePort(text: string, flag = "--port"): number {
   const port = /^\d+$/.test(text) ? Number(text) : NaN;
-  if (!(port >= 0 && port <= 65535)) throw new UsageError("INVALID_FLAG_VALUE", `Invalid ${flag} ${JSON.stringify(text)}: expected 0-65535.`);
+  if (!(port >= 0 && port <= 65535))
+    throw new UsageError("INVALID_FLAG_VALUE", `Invalid ${flag} ${JSON.stringify(text)}: expected 0-65535.`);
   return port;
 }
 
@@ -86,7 +105,12 @@ export function parsePort(text: string, flag = "--port"): number {
  * @example splitList("BTCUSDT, ETHUSDT,") // → ["BTCUSDT", "ETHUSDT"]
  */
 export function splitList(text: string | undefined): string[] {
-  return text ? text.split(",").map((item) => item.trim()).filter((item) => item.length > 0) : [];
+  return text
+    ? text
+        .split(",")
+        .map((item) => item.trim())
+        .filter((item) => item.length > 0)
+    : [];
 }
 
 /** Throws `NO_SUCH_PATH` unless `target` (a file or folder the user named) exists. */
@@ -98,6 +122,9 @@ export function requireExistingPath(target: string): string {
 /** Throws `TOO_MANY_ARGUMENTS` when more than `max` positionals were given; `what` says what the command takes. */
 export function expectAtMost(command: string, positionals: readonly string[], max: number, what: string): void {
   if (positionals.length > max) {
-    throw new UsageError("TOO_MANY_ARGUMENTS", `${command} takes ${what}, got ${positionals.length === 1 ? "1 argument" : `${positionals.length} arguments`}: ${positionals.map((p) => JSON.stringify(p)).join(" ")}.`);
+    throw new UsageError(
+      "TOO_MANY_ARGUMENTS",
+      `${command} takes ${what}, got ${positionals.length === 1 ? "1 argument" : `${positionals.length} arguments`}: ${positionals.map((p) => JSON.stringify(p)).join(" ")}.`,
+    );
   }
 }

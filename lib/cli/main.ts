@@ -8,16 +8,30 @@ import { StreamlabError, UsageError } from "../errors";
 import { STREAM_TYPES } from "../binance/endpoints";
 import { parseCommandArgs } from "./args";
 import type { Command, CommandIo } from "./command";
+import { bookCommand } from "./commands/book";
 import { captureCommand } from "./commands/capture";
+import { exportCommand } from "./commands/export";
 import { inspectCommand } from "./commands/inspect";
 import { labCommand } from "./commands/lab";
 import { listCommand } from "./commands/list";
+import { queryCommand } from "./commands/query";
 import { recoverCommand } from "./commands/recover";
 import { replayCommand } from "./commands/replay";
 import { startCommand } from "./commands/start";
 
 /** Every subcommand, in the order `streamlab --help` shows them. */
-export const COMMANDS: readonly Command[] = [captureCommand, replayCommand, inspectCommand, recoverCommand, listCommand, startCommand, labCommand];
+export const COMMANDS: readonly Command[] = [
+  captureCommand,
+  replayCommand,
+  inspectCommand,
+  bookCommand,
+  recoverCommand,
+  listCommand,
+  exportCommand,
+  queryCommand,
+  startCommand,
+  labCommand,
+];
 
 /** The text `streamlab --help` prints. */
 export function usageText(commands: readonly Command[] = COMMANDS): string {
@@ -52,7 +66,11 @@ export async function dispatch(commands: readonly Command[], argv: readonly stri
     return 0;
   }
   try {
-    if (name === undefined) throw new UsageError("MISSING_ARGUMENT", `Missing command: expected ${commandList(commands)}. Run "streamlab --help" for the options.`);
+    if (name === undefined)
+      throw new UsageError(
+        "MISSING_ARGUMENT",
+        `Missing command: expected ${commandList(commands)}. Run "streamlab --help" for the options.`,
+      );
     const command = commands.find((candidate) => candidate.name === name);
     if (!command) throw new UsageError("UNKNOWN_COMMAND", `Unknown command ${JSON.stringify(name)}: expected ${commandList(commands)}.`);
     const args = parseCommandArgs(rest, command.options);
@@ -72,6 +90,10 @@ export async function dispatch(commands: readonly Command[], argv: readonly stri
  * Runs the CLI with `argv` (without node and script) and resolves with the exit status.
  * @example await main(["inspect", "data/bundled/btcusdt-trade.json"])
  */
-export function main(argv: readonly string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
+export function main(
+  argv: readonly string[],
+  out: NodeJS.WritableStream = process.stdout,
+  err: NodeJS.WritableStream = process.stderr,
+): Promise<number> {
   return dispatch(COMMANDS, argv, { out, err });
 }

@@ -10,6 +10,7 @@ import { MAX_INCOMING_MESSAGES_PER_SECOND } from "../binance/limits";
 import { answerControlMessage, type ControlSession } from "./control";
 import { CursorHeap, dueTimeOf, startCursors, type Cursor } from "./cursor";
 import type { ReplayFaults } from "./options";
+import type { ReplayDepthBooks } from "./depth-books";
 import type { ConnectionSpec } from "./paths";
 import { frameOf, type ReplayLibrary, type StreamRecording } from "./recordings";
 
@@ -28,6 +29,8 @@ export interface ConnectionContext {
   /** Whether legacy paths (no route) play their streams. */
   readonly serveLegacyPaths: boolean;
   readonly faults: ReplayFaults;
+  /** The REST books, told how far each diff-depth stream has been played. */
+  readonly depthBooks: ReplayDepthBooks;
 }
 
 /** One client connection: its subscriptions, its merge of their recordings, and its send loop. */
@@ -40,6 +43,12 @@ export class ReplayConnection implements ControlSession {
   readonly done: Promise<void>;
   private readonly heap = new CursorHeap();
   private inFlightBytes = 0;
+  /** Data and control frames handed to ws, and those ws has handed to the network. */
+  private sentSeq = 0;
+  private flushedSeq = 0;
+  /** Played frames waiting for the frames sent before them to be flushed. */
+  private readonly unflushed: { seq: number; stream: string; passed: number }[] = [];
+  private unflushedHead = 0;
   private framesSent = 0;
   private readonly incomingTimes: number[] = [];
   private wakeUp: (() => void) | null = null;
@@ -130,11 +139,35 @@ export class ReplayConnection implements ControlSession {
 
   private send(data: Buffer | string): void {
     const bytes = typeof data === "string" ? Buffer.byteLength(data) : data.length;
+    const seq = ++this.sentSeq;
     this.inFlightBytes += bytes;
     this.ws.send(data, { binary: false }, () => {
       this.inFlightBytes -= bytes;
+      this.flushed(seq);
       if (this.inFlightBytes <= LOW_WATER_BYTES) this.wake();
     });
+  }
+
+  /**
+   * Frame `passed - 1` of `stream` has been played (sent or dropped). The REST books learn it once
+   * everything sent up to it has been handed to the network, so their position is what a client
+   * could have received, not what is still queued here.
+   */
+  private played(stream: string, passed: number): void {
+    if (this.sentSeq <= this.flushedSeq) return this.context.depthBooks.advance(stream, passed);
+    this.unflushed.push({ seq: this.sentSeq, stream, passed });
+  }
+
+  private flushed(seq: number): void {
+    this.flushedSeq = seq;
+    while (this.unflushedHead < this.unflushed.length && this.unflushed[this.unflushedHead].seq <= seq) {
+      const { stream, passed } = this.unflushed[this.unflushedHead++];
+      this.context.depthBooks.advance(stream, passed);
+    }
+    if (this.unflushedHead === this.unflushed.length) {
+      this.unflushed.length = 0;
+      this.unflushedHead = 0;
+    }
   }
 
   /** Sends frames in recorded order, paced, while the client keeps up; never buffers more than HIGH_WATER_BYTES. */
@@ -165,6 +198,7 @@ export class ReplayConnection implements ControlSession {
         this.heap.pop();
         this.sendFrame(cursor.recording, cursor.index);
         cursor.index++;
+        this.played(cursor.recording.name, cursor.index);
         if (cursor.index < cursor.recording.count) {
           cursor.dueMs = dueTimeOf(cursor, this.context.paceMultiplier);
           this.heap.push(cursor);
@@ -180,10 +214,11 @@ export class ReplayConnection implements ControlSession {
     }
   }
 
-  /** Sends one data frame through the fault hook: `transformFrame` may change or drop it, `closeAfterFrames` may end the connection. */
+  /** Sends one data frame through the fault hook: `dropFrames` and `transformFrame` may drop or change it, `closeAfterFrames` may end the connection. */
   private sendFrame(recording: StreamRecording, index: number): void {
-    const frame = frameOf(recording, index, this.combined);
     const faults = this.context.faults;
+    if (faults.dropFrames?.[recording.name]?.includes(index)) return;
+    const frame = frameOf(recording, index, this.combined);
     const transform = faults.transformFrame;
     if (transform) {
       const text = transform(recording.name, frame.toString("utf8"), index);

@@ -16,9 +16,15 @@ export interface ReplayFaults {
    * Called for every data frame just before it is sent, with the frame's stream, its exact text
    * (combined or bare, as the connection would get it) and its position in that stream's
    * recording. Return the text to send (e.g. corrupted), or `null` to drop the frame. A throw
-   * closes the connection with 1011.
+   * closes the connection with 1011. A dropped depth frame still counts in the REST book.
    */
   readonly transformFrame?: (stream: string, text: string, index: number) => string | null;
+  /**
+   * Frames lost on the way: by stream, the positions in that stream's recording not to send. The
+   * REST book (`GET /fapi/v1/depth`) still includes a lost depth diff, as Binance's would.
+   * @example dropFrames: { "btcusdt@depth@0ms": [300] }
+   */
+  readonly dropFrames?: Readonly<Record<string, readonly number[]>>;
   /** End each connection right after it has sent this many data frames (dropped frames don't count). */
   readonly closeAfterFrames?: number;
   /**
@@ -84,6 +90,12 @@ export function checkReplayOptions(options: ReplayOptions): ReplaySettings {
   if (!isRecord(inject as unknown)) throw new InvalidArgumentError("INVALID_FAULTS", `Invalid inject ${JSON.stringify(inject)}: expected an object of faults.`);
   if (inject.transformFrame !== undefined && typeof inject.transformFrame !== "function") {
     throw new InvalidArgumentError("INVALID_FAULTS", `Invalid inject.transformFrame ${String(inject.transformFrame)}: expected a function (stream, text, index) => string | null.`);
+  }
+  if (inject.dropFrames !== undefined) {
+    const lists = isRecord(inject.dropFrames as unknown) ? Object.values(inject.dropFrames) : null;
+    if (!lists || !lists.every((list) => Array.isArray(list) && list.every((index) => Number.isInteger(index) && index >= 0))) {
+      throw new InvalidArgumentError("INVALID_FAULTS", `Invalid inject.dropFrames ${JSON.stringify(inject.dropFrames)}: expected { "<stream>": [<frame positions>] }, such as { "btcusdt@depth@0ms": [300] }.`);
+    }
   }
   const closeAfter = inject.closeAfterFrames;
   if (closeAfter !== undefined && (!Number.isInteger(closeAfter) || closeAfter < 1)) {

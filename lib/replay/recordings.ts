@@ -31,6 +31,8 @@ export interface ReplayLibrary {
   readonly recordings: ReadonlyMap<string, StreamRecording>;
   /** First recorded depth snapshot per upper-case symbol. */
   readonly snapshots: ReadonlyMap<string, StoredDepthSnapshot>;
+  /** Every recorded depth snapshot per upper-case symbol, from the file that first has the symbol, in stored order. */
+  readonly allSnapshots: ReadonlyMap<string, readonly StoredDepthSnapshot[]>;
 }
 
 /** The recorded time of a message: local receive time, else Binance's event time `E`. */
@@ -56,6 +58,8 @@ interface RecordingBuilder {
 export function loadReplayLibrary(files: readonly string[]): ReplayLibrary {
   const builders = new Map<string, RecordingBuilder>();
   const snapshots = new Map<string, StoredDepthSnapshot>();
+  const allSnapshots = new Map<string, StoredDepthSnapshot[]>();
+  const snapshotFile = new Map<string, number>();
   files.forEach((file, fileIndex) => {
     const sample = loadSample(file);
     if (sample.messages.length === 0) {
@@ -84,11 +88,14 @@ export function loadReplayLibrary(files: readonly string[]): ReplayLibrary {
     for (const snapshot of sample.snapshots) {
       const symbol = String(snapshot.symbol).toUpperCase();
       if (!snapshots.has(symbol)) snapshots.set(symbol, snapshot);
+      if ((snapshotFile.get(symbol) ?? fileIndex) !== fileIndex) continue;
+      snapshotFile.set(symbol, fileIndex);
+      allSnapshots.set(symbol, [...(allSnapshots.get(symbol) ?? []), snapshot]);
     }
   });
   const recordings = new Map<string, StreamRecording>();
   for (const [name, builder] of builders) recordings.set(name, buildRecording(name, builder));
-  return { recordings, snapshots };
+  return { recordings, snapshots, allSnapshots };
 }
 
 function buildRecording(name: string, builder: RecordingBuilder): StreamRecording {
@@ -122,11 +129,9 @@ export function frameOf(recording: StreamRecording, index: number, combined: boo
 }
 
 /**
- * The depth snapshot `GET /fapi/v1/depth` answers with: the first one recorded for the symbol.
- *
- * Roadmap: "the book at the replay's current position" belongs here — start from this snapshot
- * and apply the symbol's depth diffs replayed so far (a connection's cursor), so a client that
- * asks mid-replay gets a snapshot that lines up with the diffs it is receiving. Not built yet.
+ * The first depth snapshot recorded for the symbol: what `GET /fapi/v1/depth` answers before any
+ * of the symbol's diffs has been replayed (after that, depth-books.ts answers with the book at
+ * the replay's position).
  */
 export function selectDepthSnapshot(library: ReplayLibrary, symbol: string): StoredDepthSnapshot | undefined {
   return library.snapshots.get(symbol.toUpperCase());

@@ -1,7 +1,7 @@
 /**
  * A local Binance-compatible server that plays recordings back: websocket streams on the 2026
  * routes (`/public`, `/market`, plus the retired legacy paths), live SUBSCRIBE control, and the
- * REST depth snapshot, all on one loopback port. Point a client at it by changing only its base
+ * REST depth snapshot at the replay's position (depth-books.ts), all on one loopback port. Point a client at it by changing only its base
  * URLs (see `resolveEndpoints` in binance/endpoints.ts).
  *
  * It fails the way Binance fails: a stream on the wrong route, or on a retired legacy path, is
@@ -15,6 +15,7 @@ import * as http from "http";
 import type { Duplex } from "stream";
 import { WebSocketServer } from "ws";
 import { ReplayConnection, type ConnectionContext } from "./connection";
+import { ReplayDepthBooks } from "./depth-books";
 import { checkReplayOptions, type ReplayOptions } from "./options";
 import { parseWebSocketPath } from "./paths";
 import { loadReplayLibrary } from "./recordings";
@@ -60,14 +61,16 @@ function hostForUrl(host: string): string {
  */
 export async function startReplayServer(options: ReplayOptions): Promise<ReplayServer> {
   const settings = checkReplayOptions(options);
+  const library = loadReplayLibrary(settings.files);
   const context: ConnectionContext = {
-    library: loadReplayLibrary(settings.files),
+    library,
     paceMultiplier: settings.paceMultiplier,
     serveLegacyPaths: settings.serveLegacyPaths,
     faults: settings.faults,
+    depthBooks: new ReplayDepthBooks(library),
   };
   const connections = new Set<ReplayConnection>();
-  const httpServer = http.createServer((req, res) => serveHttp(context.library, req, res));
+  const httpServer = http.createServer((req, res) => serveHttp(context.depthBooks, req, res));
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, clientTracking: false, maxPayload: 1024 * 1024 });
   let closing: Promise<void> | null = null;
 

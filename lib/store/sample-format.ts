@@ -40,7 +40,13 @@ export type CaptureEventKind =
   | "malformed-frame"
   | "server-error"
   | "silent"
-  | "stopped";
+  | "stopped"
+  /** A diff-depth event whose `pu` is not the previous `u`: the local book needs a new snapshot (capture/depth-resync.ts). */
+  | "depth-gap"
+  /** A new REST snapshot stored after a depth gap. */
+  | "resync"
+  /** A snapshot fetch that failed (429/418, timeout, error) or came back older than the gap, and is retried after a delay. */
+  | "resync-retry";
 
 /** One event of a capture's life, with its time. */
 export interface CaptureEvent {

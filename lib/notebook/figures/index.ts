@@ -15,3 +15,5 @@ export * from "./klines";
 export * from "./book-ticker";
 export * from "./liquidations";
 export * from "./market";
+export * from "./book";
+export * from "./sql";
