@@ -14,6 +14,7 @@ import {
   isServedOnRoute,
   parseStreamName,
   routeOfStream,
+  streamNamePattern,
 } from "../lib/binance/endpoints";
 import { findSequenceGaps } from "../lib/binance/sequence";
 import { schemaOfStream, symbolOfEvent } from "../lib/binance/stream-schemas";
@@ -186,4 +187,14 @@ test("sequence checks: !bookTicker's update ids chained per symbol; partial dept
   assert.deepEqual(findSequenceGaps([picture(10, 1), picture(20, 15)]), []);
   const diff = (u: number, pu: number) => ({ ...picture(u, pu), stream: "btcusdt@depth@100ms" });
   assert.equal(findSequenceGaps([diff(10, 1), diff(20, 15)]).length, 1);
+});
+
+test("streamNamePattern: each family's names and no other family's", () => {
+  for (const family of STREAM_FAMILIES) {
+    const pattern = new RegExp(streamNamePattern(family));
+    for (const other of STREAM_FAMILIES) assert.equal(pattern.test(other.example), other === family, `${family.type} vs ${other.example}`);
+  }
+  assert.equal(new RegExp(streamNamePattern(getStreamFamily("depth"))).test("btcusdt@depth20"), false);
+  assert.equal(new RegExp(streamNamePattern(getStreamFamily("depth5"))).test("btcusdt@depth20@500ms"), true);
+  assert.equal(new RegExp(streamNamePattern(getStreamFamily("continuousKline_1m"))).test("btcusdt_next_quarter@continuousKline_1w"), true);
 });

@@ -226,3 +226,21 @@ const DIFF_DEPTH_STREAM = /^[a-z0-9_]+@depth(@\d+ms)?$/;
 export function isDiffDepthStream(stream: string): boolean {
   return DIFF_DEPTH_STREAM.test(stream);
 }
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/**
+ * A regular expression (source, anchored, RE2-compatible so SQL engines can use it too) of
+ * every stream name of a family, e.g. `^[a-z0-9_]+@depth(5|10|20)(@500ms|@100ms)?$`.
+ * @example new RegExp(streamNamePattern(getStreamFamily("depth5"))).test("btcusdt@depth20") // true
+ */
+export function streamNamePattern(family: StreamFamily): string {
+  const type = family.typePattern ? family.typePattern.source.replace(/^\^|\$$/g, "") : escapeRegExp(family.type);
+  const suffixes = family.suffixes.filter((suffix) => suffix !== "").map(escapeRegExp);
+  const suffix = suffixes.length === 0 ? "" : `(${suffixes.join("|")})${family.suffixes.includes("") ? "?" : ""}`;
+  if (family.scope === "market") return `^${type}${suffix}$`;
+  const prefix = family.scope === "pair" ? `[a-z0-9]+_(${CONTRACT_TYPES.join("|")})` : "[a-z0-9_]+";
+  return `^${prefix}@${type}${suffix}$`;
+}
