@@ -56,6 +56,7 @@ export const ERROR_CODES = {
   NOT_A_JOURNAL: "InvalidArgumentError",
   INVALID_NOTEBOOKS: "InvalidArgumentError",
   JOURNAL_EXISTS: "InvalidArgumentError",
+  JOURNAL_IN_USE: "InvalidArgumentError",
   NOT_A_COMBINED_FRAME: "InvalidArgumentError",
   NOT_OPEN: "InvalidArgumentError",
   INVALID_REPLAY_OPTIONS: "InvalidArgumentError",
@@ -112,6 +113,9 @@ export const ERROR_CODES = {
   INVALID_SAMPLE: "SampleFileError",
   INVALID_MESSAGE: "SampleFileError",
   COUNT_MISMATCH: "SampleFileError",
+  INVALID_META: "SampleFileError",
+  NOT_A_FILE: "SampleFileError",
+  FILE_TOO_LARGE: "SampleFileError",
 
   // DecodeError: a payload does not have the shape Binance documents.
   NOT_AN_OBJECT: "DecodeError",
@@ -248,6 +252,10 @@ export class ConnectionError extends StreamlabError {
   readonly url: string;
   /** For a failed capture: the sample file that keeps every message received before the failure. */
   sampleFile?: string;
+  /** For a refused websocket handshake: the server's HTTP status. */
+  httpStatus?: number;
+  /** For a refused websocket handshake: the server's `Retry-After`, in ms. */
+  retryAfterMs?: number;
   constructor(code: ConnectionCode, message: string, url: string, options?: { cause?: unknown }) {
     super(asBaseCode(code), message, options);
     this.url = url;

@@ -1,7 +1,8 @@
 /**
  * What a notebook imports: `import { capture, loadSample, tradesFrame, showChart } from "../lib";`
- * Re-exports only. (Importing this loads danfojs-node and tslab; the CLI and tests import the
- * modules they need directly.)
+ * Re-exports only. Importing it is fast: danfojs-node and tslab are loaded on the first frame
+ * built or output shown (notebook/frames.ts, notebook/charts.ts); the CLI and tests import the
+ * modules they need directly.
  */
 export * from "./errors";
 export * from "./binance/endpoints";
@@ -17,20 +18,24 @@ export * from "./store/sample-format";
 export { loadSample } from "./store/read";
 export { DEFAULT_CAPTURE_DIR, resolveInside, sampleFileName, saveSample, type SaveSampleOptions } from "./store/write";
 export { finishJournal, recoverJournal, type FinishJournalOptions } from "./store/finish";
+export { recoverOrphanJournals, type OrphanRecovery } from "./store/orphans";
 export { listSamples, type SampleSummary } from "./store/list";
 export { summarizeSample, type KnownSampleMeta } from "./store/meta";
 export * from "./store/examples";
 export * from "./store/storage";
-export type { CaptureOptions, CaptureProgress } from "./capture/options";
+export type { CaptureOptions, CaptureProgress, RotateOptions } from "./capture/options";
+export { formatCaptureStatus } from "./capture/progress";
 export * from "./capture/session";
 export * from "./capture/unreachable";
 export * from "./capture/seed-client";
 export * from "./replay/server";
 export type { ReplayFaults, ReplayOptions, ReplaySpeed } from "./replay/options";
 export * from "./notebook/workspace";
+export * from "./notebook/capture-handle";
 export * from "./notebook/notebook-data";
 export * from "./analysis/inspect";
 export * from "./analysis/columns";
+export { readStoredLines, storedLinesOf, isStoredLines, type StoredLines } from "./analysis/fast-lines";
 export * from "./analysis/taker-flow";
 export * from "./analysis/trade-stats";
 export * from "./analysis/histogram";

@@ -14,6 +14,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parseArgs } from "util";
+import * as zlib from "zlib";
 import { exportDataset } from "../lib/dataset/export";
 import { DuckDb, sqlString } from "../lib/query/duckdb";
 import { openDatabase } from "../lib/query/database";
@@ -148,6 +149,19 @@ async function main(): Promise<void> {
       }
     }
 
+    // 4. Bytes per message on real data: the bundled recordings, not repeated.
+    const sizes: string[] = [];
+    for (const name of fs.readdirSync(path.join(ROOT, "data", "bundled")).filter((entry) => entry.endsWith(".jsonl.gz"))) {
+      const file = path.join(ROOT, "data", "bundled", name);
+      const out = path.join(dir, `real-${name}`);
+      const [exported] = (await exportDataset(file, { out })).samples;
+      const json = zlib.gunzipSync(fs.readFileSync(file)).length;
+      const parquet = folderSize(out);
+      sizes.push(
+        `| ${name} | ${exported.messages} | ${(json / exported.messages).toFixed(0)} B | ${(parquet / exported.messages).toFixed(1)} B | ${((100 * parquet) / json).toFixed(1)} % |`,
+      );
+    }
+
     const header = ["step", "time", "messages/s", "MB/s", "note"];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
     const line = (cells: string[]) => `| ${cells.map((cell, i) => cell.padEnd(widths[i])).join(" | ")} |`;
@@ -155,6 +169,8 @@ async function main(): Promise<void> {
       `\nDatasets and SQL, ${TRADES.toLocaleString("en-US")} trades (${(size(jsonl) / 1e6).toFixed(0)} MB JSON Lines), ${os.cpus().length} cores, best of ${RUNS}:\n`,
     );
     console.log([line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n"));
+    console.log(`\nBytes per message, real recordings (JSON uncompressed vs the exported Parquet dataset):\n`);
+    console.log(["| recording | messages | JSON | Parquet | ratio |", "|---|---|---|---|---|", ...sizes].join("\n"));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -30,7 +30,7 @@ test(
     const server = await startReplayServer({ files: [HFT], speed: 20, inject: { dropFrames: { [DEPTH]: [LOST] } } });
     let result;
     try {
-      result = await capture({ streams: [DEPTH], count: 900, wsBaseUrl: server.url, outDir: makeTempDir(), name: "lost-diff" });
+      result = await capture({ streams: [DEPTH], count: 900, wsBaseUrl: server.url, outDir: makeTempDir(), name: "lost-diff", keepMessages: true });
     } finally {
       await server.close();
     }

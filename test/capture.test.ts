@@ -27,12 +27,11 @@ function framesByStream(file: string): Map<string, string[]> {
   return frames;
 }
 
-/** The stored messages of a sample file as frames (receive time removed), per stream, from the file's bytes. */
+/** The stored messages of a format-2 sample file as frames (receive time removed), per stream, from the file's bytes. */
 function storedFramesByStream(file: string): Map<string, string[]> {
-  const text = fs.readFileSync(file, "utf8");
-  const body = text.slice(text.indexOf('"messages":[\n') + '"messages":[\n'.length, text.lastIndexOf("\n]}"));
+  const lines = fs.readFileSync(file, "utf8").split("\n").slice(1, -1);
   const frames = new Map<string, string[]>();
-  for (const raw of body.split(",\n")) {
+  for (const raw of lines.filter((line) => !/^\{"localTimestamp":[^,]*,"(snapshot|event)":/.test(line))) {
     assert.match(raw, /^\{"localTimestamp":\d+(\.\d+)?,"stream":"/);
     const frame = "{" + raw.slice(raw.indexOf(",") + 1);
     const stream = frame.slice('{"stream":"'.length, frame.indexOf('"', '{"stream":"'.length));
@@ -55,9 +54,9 @@ test("--count N stores exactly the first N messages of each stream, byte for byt
   const streams = ["btcusdt@trade", "btcusdt@depth@0ms", "btcusdt@ticker", "ksmusdt@aggTrade", "ksmusdt@depth@100ms"];
   const N = 7;
   const { file, sample } = await withReplay({ files: [HFT, ALTS, TICKER] }, (server) =>
-    capture({ streams, count: N, wsBaseUrl: server.url, outDir, name: "multi" }),
+    capture({ streams, count: N, wsBaseUrl: server.url, outDir, name: "multi", keepMessages: true }),
   );
-  assert.equal(file, path.join(outDir, "multi.json"));
+  assert.equal(file, path.join(outDir, "multi.jsonl"));
   assert.equal(sample.complete, true);
   assert.deepEqual(sample.countsByStream, Object.fromEntries(streams.map((s) => [s, N])));
   assert.equal(sample.source.kind, "replay");
@@ -94,7 +93,10 @@ test("an acknowledged but silent stream is an error naming the stream and the UR
       (error: ConnectionError) => {
         assert.equal(error.code, "SILENT_STREAM");
         assert.equal(isUnreachableError(error), true, "a silent stream counts as Binance not reachable");
-        assert.match(error.message, /Stream "btcusdt@trade" sent nothing within 300 ms on ws:\/\/127\.0\.0\.1:\d+\/public\/stream\?streams=btcusdt@trade/);
+        assert.match(
+          error.message,
+          /Stream "btcusdt@trade" sent nothing within 300 ms on ws:\/\/127\.0\.0\.1:\d+\/public\/stream\?streams=btcusdt@trade/,
+        );
         assert.match(error.message, /wrong route/);
         return true;
       },
@@ -118,7 +120,12 @@ test("server error replies, malformed frames and refused connections are reporte
     socket.send('{"error":{"code":2,"msg":"Invalid request: invalid stream"},"id":null}');
   });
   try {
-    const error: ConnectionError = await capture({ streams: ["btcusdt@trade"], count: 10, wsBaseUrl: `ws://127.0.0.1:${port}`, outDir }).then(
+    const error: ConnectionError = await capture({
+      streams: ["btcusdt@trade"],
+      count: 10,
+      wsBaseUrl: `ws://127.0.0.1:${port}`,
+      outDir,
+    }).then(
       () => assert.fail("expected a rejection"),
       (e) => e,
     );
@@ -133,18 +140,24 @@ test("server error replies, malformed frames and refused connections are reporte
   } finally {
     server.close();
   }
-  await assert.rejects(capture({ streams: ["btcusdt@trade"], count: 1, wsBaseUrl: `ws://127.0.0.1:${port}`, outDir }), (error: ConnectionError) => {
-    assert.equal(error.code, "CONNECT_FAILED");
-    assert.equal(isUnreachableError(error), true);
-    assert.match(error.message, /Cannot connect to ws:\/\/127\.0\.0\.1:\d+\/public\/stream\?streams=btcusdt@trade: the connection was refused/);
-    return true;
-  });
+  await assert.rejects(
+    capture({ streams: ["btcusdt@trade"], count: 1, wsBaseUrl: `ws://127.0.0.1:${port}`, outDir }),
+    (error: ConnectionError) => {
+      assert.equal(error.code, "CONNECT_FAILED");
+      assert.equal(isUnreachableError(error), true);
+      assert.match(
+        error.message,
+        /Cannot connect to ws:\/\/127\.0\.0\.1:\d+\/public\/stream\?streams=btcusdt@trade: the connection was refused/,
+      );
+      return true;
+    },
+  );
 });
 
 test("a dropped connection is recorded, reconnected, and the capture completes", async () => {
   const outDir = makeTempDir();
   const { sample } = await withReplay({ files: [HFT], inject: { closeAfterFrames: 30, closeMode: "terminate" } }, (server) =>
-    capture({ streams: ["btcusdt@trade"], count: 50, wsBaseUrl: server.url, outDir }),
+    capture({ streams: ["btcusdt@trade"], count: 50, wsBaseUrl: server.url, outDir, keepMessages: true }),
   );
   assert.equal(sample.count, 50);
   assert.ok(sample.events.some((e) => e.kind === "close" && /code 1006/.test(e.detail ?? "")));
@@ -157,11 +170,18 @@ test("a dropped connection is recorded, reconnected, and the capture completes",
 test("duration and abort stop a capture and keep what arrived", async () => {
   const outDir = makeTempDir();
   await withReplay({ files: [HFT], speed: 20 }, async (server) => {
-    const timed = await capture({ streams: ["btcusdt@bookTicker"], durationMs: 400, wsBaseUrl: server.url, outDir });
+    const timed = await capture({ streams: ["btcusdt@bookTicker"], durationMs: 400, wsBaseUrl: server.url, outDir, keepMessages: true });
     assert.ok(timed.sample.count > 0);
     assert.ok(timed.sample.events.some((e) => /duration of 400 ms reached/.test(e.detail ?? "")));
     const controller = new AbortController();
-    const pending = capture({ streams: ["btcusdt@bookTicker"], count: 100_000, wsBaseUrl: server.url, outDir, signal: controller.signal });
+    const pending = capture({
+      streams: ["btcusdt@bookTicker"],
+      count: 100_000,
+      wsBaseUrl: server.url,
+      outDir,
+      signal: controller.signal,
+      keepMessages: true,
+    });
     setTimeout(() => controller.abort(), 300);
     const aborted = await pending;
     assert.ok(aborted.sample.count > 0 && aborted.sample.count < 100_000);
@@ -174,7 +194,20 @@ test("SIGKILL mid-capture leaves every received message on disk, recoverable", a
   await withReplay({ files: [HFT], speed: 5 }, async (server) => {
     const child = spawn(
       process.execPath,
-      [path.join(PROJECT_ROOT, "bin", "streamlab.cjs"), "capture", "btcusdt@trade", "btcusdt@bookTicker", "--count", "100000", "--url", server.url, "--out", outDir, "--name", "killed"],
+      [
+        path.join(PROJECT_ROOT, "bin", "streamlab.cjs"),
+        "capture",
+        "btcusdt@trade",
+        "btcusdt@bookTicker",
+        "--count",
+        "100000",
+        "--url",
+        server.url,
+        "--out",
+        outDir,
+        "--name",
+        "killed",
+      ],
       { stdio: ["ignore", "pipe", "pipe"] },
     );
     let stderr = "";
@@ -206,7 +239,7 @@ test("SIGKILL mid-capture leaves every received message on disk, recoverable", a
     const out: string[] = [];
     const sink = { write: (s: string) => (out.push(s), true) } as unknown as NodeJS.WritableStream;
     assert.equal(await main(["recover", outDir], sink, sink), 0);
-    const recovered = loadSample(path.join(outDir, "killed.json"));
+    const recovered = loadSample(path.join(outDir, "killed.jsonl"));
     assert.equal(recovered.count, partial.count);
     assert.equal(recovered.complete, false);
   });
@@ -226,7 +259,10 @@ test("captures never overwrite: default names get a suffix, an explicit existing
     const first = await capture({ streams: ["btcusdt@trade"], count: 2, wsBaseUrl: server.url, outDir });
     const second = await capture({ streams: ["btcusdt@trade"], count: 2, wsBaseUrl: server.url, outDir });
     assert.notEqual(first.file, second.file);
-    assert.throws(() => capture({ streams: ["btcusdt@trade"], count: 2, wsBaseUrl: server.url, outDir, name: path.basename(first.file, ".json") }), /already exists: choose another name/);
+    assert.throws(
+      () => capture({ streams: ["btcusdt@trade"], count: 2, wsBaseUrl: server.url, outDir, name: path.basename(first.file, ".jsonl") }),
+      /already exists: choose another name/,
+    );
     assert.equal(loadSample(first.file).count, 2);
   });
 });

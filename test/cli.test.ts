@@ -269,7 +269,10 @@ test("streamlab capture --count N from the replay server stores the first N mess
     const file = result.stdout.trim();
     assert.equal(path.dirname(file), out);
     const text = fs.readFileSync(file, "utf8");
-    const stored = text.slice(text.indexOf('"messages":[\n') + 13, text.lastIndexOf("\n]}")).split(",\n").map((line) => "{" + line.slice(line.indexOf(",") + 1));
+    const stored = text
+      .split("\n")
+      .filter((line) => /^\{"localTimestamp":[^,]*,"stream":"/.test(line))
+      .map((line) => "{" + line.slice(line.indexOf(",") + 1));
     const recorded = [...readRecordingLines(hft), ...readRecordingLines(alts)].filter((l) => !l.includes('"snapshot"')).map((line) => "{" + line.slice(line.indexOf(",") + 1));
     for (const stream of streams) {
       const tag = `{"stream":"${stream}",`;

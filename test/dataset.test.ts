@@ -8,7 +8,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
+import { PassThrough } from "stream";
 import { capture } from "../lib/capture/session";
+import { main } from "../lib/cli/main";
 import { exportDataset } from "../lib/dataset/export";
 import { InvalidArgumentError } from "../lib/errors";
 import { DuckDb } from "../lib/query/duckdb";
@@ -177,4 +179,33 @@ test("export refuses a dataset path that is a file", async () => {
     exportDataset(path.join(BUNDLED, "btcusdt-trade.json"), { out: path.join(dir, "file") }),
     (error: InvalidArgumentError) => error.code === "INVALID_DATASET_PATH",
   );
+});
+
+test("streamlab export writes the dataset and prints one line per sample; --format other than parquet and a missing --out are usage errors", async () => {
+  const run = async (args: string[]) => {
+    const out = new PassThrough();
+    const err = new PassThrough();
+    let stdout = "";
+    let stderr = "";
+    out.on("data", (chunk: Buffer) => (stdout += chunk));
+    err.on("data", (chunk: Buffer) => (stderr += chunk));
+    return { code: await main(args, out, err), stdout, stderr };
+  };
+  const dataset = path.join(makeTempDir(), "dataset");
+  const trades = path.join(BUNDLED, "btcusdt-trade.json");
+  const done = await run(["export", trades, "--format", "parquet", "--out", dataset]);
+  assert.equal(done.code, 0, done.stderr);
+  assert.match(done.stdout, /btcusdt-trade\.json\t20 messages\ttrade 20\t1 written, 0 unchanged\t[\d.]+ MB\n/);
+  assert.ok(fs.existsSync(path.join(dataset, "trade", "symbol=BTCUSDT", "date=2025-03-19")));
+  const again = await run(["export", trades, "--out", dataset]);
+  assert.match(again.stdout, /0 written, 1 unchanged/);
+  for (const [args, code] of [
+    [["export", trades, "--format", "csv", "--out", dataset], "INVALID_FLAG_VALUE"],
+    [["export", trades], "MISSING_ARGUMENT"],
+    [["export", "--out", dataset], "MISSING_ARGUMENT"],
+  ] as const) {
+    const result = await run([...args]);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, new RegExp(`^streamlab: [^\\n]+ \\[${code}\\]\\n$`));
+  }
 });

@@ -206,6 +206,7 @@ test(
         restBaseUrl,
         outDir: makeTempDir(),
         name: "rate-limited",
+        keepMessages: true,
       });
       assert.equal(depthRequests, 3);
       assert.deepEqual(

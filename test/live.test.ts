@@ -16,7 +16,7 @@ const why = "needs the internet: run with LIVE=1";
 
 test("live: every seed type arrives on its route, decodes, and depth gets a REST snapshot", { skip: LIVE ? false : why, timeout: 120_000 }, async () => {
   const types = ["ticker", "trade", "miniTicker", "depth@100ms", "aggTrade", "bookTicker", "markPrice@1s", "kline_1m"];
-  const { sample } = await capture({ symbols: ["BTCUSDT"], types, count: 3, outDir: makeTempDir(), silenceTimeoutMs: 20_000 });
+  const { sample } = await capture({ symbols: ["BTCUSDT"], types, count: 3, outDir: makeTempDir(), silenceTimeoutMs: 20_000, keepMessages: true });
   assert.equal(sample.source.kind, "live");
   for (const type of types) assert.equal(sample.countsByStream[`btcusdt@${type}`], 3, type);
   for (const message of sample.messages) decodeMessage(message);

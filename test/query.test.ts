@@ -15,8 +15,8 @@ import { InvalidArgumentError, SampleFileError } from "../lib/errors";
 import { openDatabase, query } from "../lib/query/database";
 import { describeSampleFile } from "../lib/query/sources";
 import { loadSample } from "../lib/store/read";
-import { saveSample } from "../lib/store/write";
 import { BUNDLED, FIXTURES, PROJECT_ROOT, makeTempDir, readRecordingLines } from "./helpers";
+import { formatOneSampleText } from "./store-helpers";
 
 const TRADES = path.join(BUNDLED, "btcusdt-trade.json");
 const HFT = path.join(BUNDLED, "btcusdt-2023-04-04-hftbacktest-60s.jsonl.gz");
@@ -167,7 +167,8 @@ test("every sample layout gives the same rows: seed array, v1 document (one mess
   const dir = makeTempDir();
   const sample = loadSample(TRADES);
   const messages = sample.messages.map((m, i) => ({ ...m, localTimestamp: 1742385491600 + i + 0.25 }));
-  const v1 = saveSample(messages, { dir, name: "v1" });
+  const v1 = path.join(dir, "v1.json");
+  fs.writeFileSync(v1, formatOneSampleText(messages)); // a format-1 document as streamlab wrote them, one message a line
   const pretty = path.join(dir, "pretty.json");
   fs.writeFileSync(pretty, JSON.stringify(loadSample(v1), null, 2));
   const lines = messages.map((m) => JSON.stringify(m));

@@ -19,20 +19,36 @@ const HEADER: JournalHeaderMeta = {
   startedAt: "2026-01-01T00:00:00.000Z",
 };
 
-test("a journal becomes a sample with message bytes copied exactly, by one rename", () => {
+test("a journal becomes a format-2 sample: a header line, then the journal's lines byte for byte", () => {
   const dir = makeTempDir();
-  const lines = readRecordingLines(HFT).filter((line) => !line.includes('"snapshot"')).slice(0, 300);
-  const journal = JournalWriter.create(dir, "j1", { library: { name: "streamlab", version: "0" }, source: { kind: "replay" }, symbols: ["BTCUSDT"], streams: [], startedAt: null });
+  const lines = readRecordingLines(HFT)
+    .filter((line) => !line.includes('"snapshot"'))
+    .slice(0, 300);
+  const journal = JournalWriter.create(dir, "j1", {
+    library: { name: "streamlab", version: "0" },
+    source: { kind: "replay" },
+    symbols: ["BTCUSDT"],
+    streams: [],
+    startedAt: null,
+  });
   for (const line of lines) {
     const t = line.slice('{"localTimestamp":'.length, line.indexOf(","));
     journal.appendFrame("{" + line.slice(line.indexOf(",") + 1), Number(t));
   }
   journal.appendEvent({ localTimestamp: 1, kind: "open", url: "ws://x" });
   journal.close();
+  const journalLines = fs.readFileSync(journal.file, "utf8").split("\n").slice(1, -1);
   const file = finishJournal(journal.file);
+  assert.equal(file, path.join(dir, "j1.jsonl"));
   assert.equal(fs.existsSync(journal.file), false);
-  const text = fs.readFileSync(file, "utf8");
-  for (const line of lines) assert.ok(text.includes(line + ",\n") || text.includes(line + "\n]}"), "line copied byte for byte");
+  const sampleLines = fs.readFileSync(file, "utf8").split("\n");
+  assert.deepEqual(sampleLines.slice(1, 1 + journalLines.length), journalLines, "the journal's lines, unchanged and in order");
+  for (const line of lines) assert.ok(sampleLines.includes(line), "message line copied byte for byte");
+  const header = JSON.parse(sampleLines[0]);
+  assert.deepEqual(
+    [header.format, header.formatVersion, header.meta.count, header.meta.countsByStream],
+    ["streamlab.sample", 2, 300, loadSample(file).countsByStream],
+  );
   const sample = loadSample(file);
   assert.equal(sample.count, 300);
   assert.equal(sample.complete, true);
@@ -41,9 +57,16 @@ test("a journal becomes a sample with message bytes copied exactly, by one renam
 
 test("a journal cut off mid-line is recovered without the broken line and marked incomplete", () => {
   const dir = makeTempDir();
-  const journal = JournalWriter.create(dir, "cut", { library: { name: "streamlab", version: "0" }, source: { kind: "live" }, symbols: ["BTCUSDT"], streams: ["btcusdt@trade"], startedAt: "2026-01-01T00:00:00.000Z" });
+  const journal = JournalWriter.create(dir, "cut", {
+    library: { name: "streamlab", version: "0" },
+    source: { kind: "live" },
+    symbols: ["BTCUSDT"],
+    streams: ["btcusdt@trade"],
+    startedAt: "2026-01-01T00:00:00.000Z",
+  });
   const seed = loadSample(path.join(BUNDLED, "btcusdt-trade.json"));
-  for (const message of seed.messages.slice(0, 5)) journal.appendFrame(JSON.stringify({ stream: message.stream, data: message.data }), 1000);
+  for (const message of seed.messages.slice(0, 5))
+    journal.appendFrame(JSON.stringify({ stream: message.stream, data: message.data }), 1000);
   journal.close();
   fs.appendFileSync(journal.file, '{"localTimestamp":1001,"stream":"btcusdt@trade","data":{"e":"tra');
   const partial = loadSample(journal.file);
@@ -53,9 +76,12 @@ test("a journal cut off mid-line is recovered without the broken line and marked
   const recovered = loadSample(file);
   assert.equal(recovered.count, 5);
   assert.equal(recovered.complete, false);
-  assert.deepEqual(recovered.messages.map((m) => m.data), seed.messages.slice(0, 5).map((m) => m.data));
+  assert.deepEqual(
+    recovered.messages.map((m) => m.data),
+    seed.messages.slice(0, 5).map((m) => m.data),
+  );
   assert.ok(recovered.events.some((event) => /cut off/.test(event.detail ?? "")));
-  assert.equal(listSamples(dir)[0].name, "cut.json");
+  assert.equal(listSamples(dir)[0].name, "cut.jsonl");
 });
 
 test("finishing keeps the header, adds the opened URLs, the end time and the caller's events after the journal's", () => {
@@ -66,14 +92,21 @@ test("finishing keeps the header, adds the opened URLs, the end time and the cal
   journal.close();
   const before = Date.now();
   const file = finishJournal(journal.file, { complete: false, events: [{ localTimestamp: 3, kind: "stopped", detail: "Failed: test." }] });
-  assert.equal(file, path.join(dir, "meta.json"));
+  assert.equal(file, path.join(dir, "meta.jsonl"));
   const sample = loadSample(file);
   assert.equal(sample.complete, false);
-  assert.deepEqual(sample.source, { kind: "replay", wsBaseUrl: "ws://127.0.0.1:1", urls: ["ws://127.0.0.1:1/public/stream?streams=btcusdt@trade"] });
+  assert.deepEqual(sample.source, {
+    kind: "replay",
+    wsBaseUrl: "ws://127.0.0.1:1",
+    urls: ["ws://127.0.0.1:1/public/stream?streams=btcusdt@trade"],
+  });
   assert.deepEqual([sample.startedAt, sample.library], [HEADER.startedAt, HEADER.library]);
   assert.ok(Date.parse(sample.endedAt!) >= before - 1000, "endedAt defaults to now");
-  assert.deepEqual(sample.events.map((e) => e.kind), ["open", "stopped"]);
-  assert.deepEqual(fs.readdirSync(dir), ["meta.json"], "the journal is gone, no temp file is left");
+  assert.deepEqual(
+    sample.events.map((e) => e.kind),
+    ["open", "stopped"],
+  );
+  assert.deepEqual(fs.readdirSync(dir), ["meta.jsonl"], "the journal is gone, no temp file is left");
 });
 
 test("a recovered journal has no end time and says it was recovered", () => {
@@ -91,11 +124,14 @@ test("only capture journals can be finished", () => {
   const dir = makeTempDir();
   const file = path.join(dir, "recording.jsonl");
   fs.writeFileSync(file, '{"stream":"a@trade","data":{}}\n');
-  assert.throws(() => finishJournal(file), (error: InvalidArgumentError) => {
-    assert.ok(error instanceof InvalidArgumentError);
-    assert.equal(error.code, "NOT_A_JOURNAL");
-    assert.match(error.message, /expected a name ending in \.partial\.jsonl/);
-    return true;
-  });
+  assert.throws(
+    () => finishJournal(file),
+    (error: InvalidArgumentError) => {
+      assert.ok(error instanceof InvalidArgumentError);
+      assert.equal(error.code, "NOT_A_JOURNAL");
+      assert.match(error.message, /expected a name ending in \.partial\.jsonl/);
+      return true;
+    },
+  );
   assert.ok(fs.existsSync(file));
 });

@@ -44,8 +44,14 @@ test("selectMessages picks one type, optionally of one symbol, in order", () => 
     { localTimestamp: 3, stream: "btcusdt@aggTrade", data: { a: 3 } },
     { localTimestamp: 4, stream: "btcusdt@trade", data: { t: 4 } },
   ];
-  assert.deepEqual(selectMessages({ messages }, "trade").map((m) => m.localTimestamp), [1, 2, 4]);
-  assert.deepEqual(selectMessages({ messages }, "trade", "btcusdt").map((m) => m.localTimestamp), [1, 4]);
+  assert.deepEqual(
+    selectMessages({ messages }, "trade").map((m) => m.localTimestamp),
+    [1, 2, 4],
+  );
+  assert.deepEqual(
+    selectMessages({ messages }, "trade", "btcusdt").map((m) => m.localTimestamp),
+    [1, 4],
+  );
   assert.deepEqual(selectMessages({ messages }, "aggTrade", "ETHUSDT"), []);
   assert.throws(() => selectMessages({ messages }, "trade", "../x"), /Invalid symbol/);
 });

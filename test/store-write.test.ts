@@ -14,16 +14,20 @@ test("saveSample then loadSample round-trips messages, metadata and snapshots", 
   const source = loadSample(HFT);
   const messages = source.messages.slice(0, 500);
   const file = saveSample(messages, { dir, name: "roundtrip", snapshots: source.snapshots, source: { kind: "recording", file: "x" } });
-  assert.equal(file, path.join(dir, "roundtrip.json"));
+  assert.equal(file, path.join(dir, "roundtrip.jsonl"));
   const loaded = loadSample(file);
   assert.deepEqual(loaded.messages, messages);
   assert.equal(loaded.count, 500);
   assert.equal(loaded.format, "streamlab.sample");
+  assert.equal(loaded.formatVersion, 2);
   assert.equal(loaded.library.name, "streamlab");
   assert.deepEqual(loaded.symbols, ["BTCUSDT"]);
   assert.equal(loaded.snapshots[0].response.lastUpdateId, 2710246765483);
   assert.equal(loaded.gaps.length, 0);
-  assert.equal(Object.values(loaded.countsByStream).reduce((a, b) => a + b, 0), 500);
+  assert.equal(
+    Object.values(loaded.countsByStream).reduce((a, b) => a + b, 0),
+    500,
+  );
   assert.ok(loaded.firstEventTime! <= loaded.lastEventTime!);
 });
 
@@ -31,22 +35,38 @@ test("a saved sample keeps its times and events, holds one message per line and 
   const dir = makeTempDir();
   const messages = loadSample(HFT).messages.slice(0, 3);
   const events = [{ localTimestamp: 1, kind: "open" as const, url: "ws://x" }];
-  const file = saveSample(messages, { dir, name: "timed.json", startedAt: "2026-01-01T00:00:00.000Z", endedAt: "2026-01-01T00:01:00.000Z", events });
-  assert.equal(file, path.join(dir, "timed.json"), "a name already ending in .json is kept");
+  const file = saveSample(messages, {
+    dir,
+    name: "timed.json",
+    startedAt: "2026-01-01T00:00:00.000Z",
+    endedAt: "2026-01-01T00:01:00.000Z",
+    events,
+  });
+  assert.equal(file, path.join(dir, "timed.jsonl"), "a name ending in .json gets the format-2 ending .jsonl");
   const loaded = loadSample(file);
   assert.deepEqual([loaded.startedAt, loaded.endedAt], ["2026-01-01T00:00:00.000Z", "2026-01-01T00:01:00.000Z"]);
   assert.deepEqual(loaded.events, events);
   assert.deepEqual(loaded.source, { kind: "recording" });
   const lines = fs.readFileSync(file, "utf8").split("\n");
-  for (const message of messages) {
-    assert.ok(lines.includes(JSON.stringify(message) + ",") || lines.includes(JSON.stringify(message)), "one message per line");
-  }
-  assert.deepEqual(fs.readdirSync(dir), ["timed.json"]);
+  assert.deepEqual(
+    lines.slice(1, 4),
+    messages.map((message) => JSON.stringify(message)),
+    "one message per line, after the header",
+  );
+  assert.deepEqual(fs.readdirSync(dir), ["timed.jsonl"]);
+  assert.throws(
+    () => saveSample(messages, { dir, name: "timed" }),
+    /timed\.jsonl already exists: choose another name; captured data is never overwritten/,
+  );
+  assert.deepEqual(loadSample(file).messages, messages, "the existing sample is untouched");
 });
 
 test("saveSample refuses messages that are not stream messages, and writes nothing", () => {
   const dir = makeTempDir();
-  assert.throws(() => saveSample([{ localTimestamp: 1, stream: "btcusdt@trade", data: "text" }], { dir, name: "bad" }), /Message 0 of saveSample is not a stream message/);
+  assert.throws(
+    () => saveSample([{ localTimestamp: 1, stream: "btcusdt@trade", data: "text" }], { dir, name: "bad" }),
+    /Message 0 of saveSample is not a stream message/,
+  );
   assert.deepEqual(fs.readdirSync(dir), []);
 });
 
@@ -61,13 +81,18 @@ test("sample names never escape their folder", () => {
 
 test("default names: symbols, stream types and a compact UTC time; taken names get a suffix", () => {
   const at = new Date("2026-03-04T05:06:07.890Z");
-  assert.equal(sampleFileName(["BTCUSDT", "ETHUSDT"], ["btcusdt@trade", "ethusdt@trade", "btcusdt@depth@100ms"], at), "btcusdt-ethusdt-trade-depth-100ms-20260304T050607Z");
+  assert.equal(
+    sampleFileName(["BTCUSDT", "ETHUSDT"], ["btcusdt@trade", "ethusdt@trade", "btcusdt@depth@100ms"], at),
+    "btcusdt-ethusdt-trade-depth-100ms-20260304T050607Z",
+  );
   assert.equal(sampleFileName(["A/B"], ["a@x y"], at), "ab-xy-20260304T050607Z", "only letters, digits, _ and -");
   const dir = makeTempDir();
   assert.equal(unusedSampleName(dir, "s"), "s");
   fs.writeFileSync(path.join(dir, "s.json"), "");
   fs.writeFileSync(path.join(dir, "s-2.partial.jsonl"), "");
-  assert.equal(unusedSampleName(dir, "s"), "s-3", "neither a sample nor a journal of that name");
+  fs.writeFileSync(path.join(dir, "s-3.jsonl"), "");
+  fs.writeFileSync(path.join(dir, "s-4-0001.jsonl"), "");
+  assert.equal(unusedSampleName(dir, "s"), "s-5", "neither a sample (either format), a journal nor a rotated part of that name");
   assert.equal(DEFAULT_CAPTURE_DIR, path.join(PROJECT_ROOT, "data", "captures"));
 });
 

@@ -40,12 +40,11 @@ function framesByStream(file: string): Map<string, string[]> {
   return frames;
 }
 
-/** The stored messages of a sample file as frames (receive time removed), per stream, from the file's bytes. */
+/** The stored messages of a sample file as frames (receive time removed), per stream, from the file's bytes (one line each, after the header line). */
 function storedFramesByStream(file: string): Map<string, string[]> {
-  const text = fs.readFileSync(file, "utf8");
-  const body = text.slice(text.indexOf('"messages":[\n') + '"messages":[\n'.length, text.lastIndexOf("\n]}"));
+  const lines = fs.readFileSync(file, "utf8").split("\n").slice(1, -1);
   const frames = new Map<string, string[]>();
-  for (const raw of body.split(",\n")) {
+  for (const raw of lines.filter((line) => !/^\{"localTimestamp":[^,]*,"(snapshot|event)":/.test(line))) {
     assert.match(raw, /^\{"localTimestamp":\d+(\.\d+)?,"stream":"/);
     const frame = "{" + raw.slice(raw.indexOf(",") + 1);
     const stream = frame.slice('{"stream":"'.length, frame.indexOf('"', '{"stream":"'.length));
@@ -88,7 +87,7 @@ test("capturing every new family at once from the replay (documented examples wh
   const outDir = makeTempDir();
   const N = 1;
   const { file, sample } = await withReplay(files, (server) =>
-    capture({ streams: NEW_FAMILY_STREAMS, count: N, wsBaseUrl: server.url, outDir, name: "every-family" }),
+    capture({ streams: NEW_FAMILY_STREAMS, count: N, wsBaseUrl: server.url, outDir, name: "every-family", keepMessages: true }),
   );
   assert.equal(sample.complete, true);
   assert.deepEqual(sample.countsByStream, Object.fromEntries(NEW_FAMILY_STREAMS.map((stream) => [stream, N])));
@@ -122,10 +121,11 @@ test("a capture of market streams only needs no symbol; the sample's symbols are
       count: 1,
       wsBaseUrl: server.url,
       outDir: makeTempDir(),
+      keepMessages: true,
     }),
   );
   assert.deepEqual(sample.symbols, ["BTCUSDT", "ETHUSDT", "ADAUSD", "USDTUSD"]);
-  assert.match(path.basename(sample.file ?? ""), /^ticker-arr-markPrice-arr-assetIndex-arr-forceOrder-arr-\d{8}T\d{6}Z\.json$/);
+  assert.match(path.basename(sample.file ?? ""), /^ticker-arr-markPrice-arr-assetIndex-arr-forceOrder-arr-\d{8}T\d{6}Z\.jsonl$/);
 });
 
 test("--count N over the new families with real multi-message recordings keeps exactly the first N of each, byte for byte", async () => {
@@ -134,7 +134,7 @@ test("--count N over the new families with real multi-message recordings keeps e
   const streams = ["btcusdt@markPrice@1s", "yfiusdt@kline_1m", "dentusdt@kline_1m", "ksmusdt@kline_1m", "btcusdt@trade"];
   const N = 12;
   const { file, sample } = await withReplay(files, (server) =>
-    capture({ streams, count: N, wsBaseUrl: server.url, outDir: makeTempDir(), name: "many" }),
+    capture({ streams, count: N, wsBaseUrl: server.url, outDir: makeTempDir(), name: "many", keepMessages: true }),
   );
   assert.deepEqual(sample.countsByStream, Object.fromEntries(streams.map((stream) => [stream, N])));
   const stored = storedFramesByStream(file);

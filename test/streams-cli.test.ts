@@ -49,7 +49,7 @@ test("streamlab capture '!ticker@arr' '!markPrice@arr' ethusdt@depth20 from a re
     ]);
     assert.equal(captured.code, 0, captured.stderr);
     sample = captured.stdout.trim();
-    assert.equal(sample, path.join(out, "market.json"));
+    assert.equal(sample, path.join(out, "market.jsonl"));
   } finally {
     await server.close();
   }

@@ -40,7 +40,7 @@ test("live unreachable: falls back to the newest saved sample with the same stre
   assert.equal(saved.source, "saved");
   assert.equal(saved.file, file);
   assert.equal(saved.sample.count, 7);
-  assert.match(saved.description, /saved sample mine\.json \(live Binance unreachable\)/);
+  assert.match(saved.description, /saved sample mine\.jsonl \(live Binance unreachable\)/);
   const savedLines = describeNotebookData(saved);
   assert.equal(savedLines.length, 3);
   assert.match(savedLines[0], /^Live Binance could not be reached/);

@@ -14,6 +14,8 @@
  * none. Ids are kept in `Float64Array`s (exact up to 2^53).
  */
 import { DecodeError, InvalidArgumentError, excerpt } from "../errors";
+import { fastEventColumns } from "./fast-columns";
+import { isStoredLines, readLineMessages, type StoredLines } from "./fast-lines";
 import {
   decodeDepthUpdate, decoderFor,
   type AggTrade, type AssetIndex, type BookTicker, type CompositeIndex, type ContinuousKline, type ContractInfo, type DepthUpdate, type ForceOrder,
@@ -72,7 +74,7 @@ export interface PartialDepthColumns extends ColumnsOf<typeof PARTIAL_DEPTH_SCHE
 export interface ContinuousKlineColumns extends ColumnsOf<typeof CONTINUOUS_KLINE_SCHEMA> {}
 /** `forceOrder` messages (liquidations) as columns. */
 export interface ForceOrderColumns extends ColumnsOf<typeof FORCE_ORDER_SCHEMA> {}
-/** `contractInfo` messages as columns (brackets counted; `contractItemColumns` lists them). */
+/** `contractInfo` messages as columns (brackets counted; `contractBracketColumns` lists them). */
 export interface ContractInfoColumns extends ColumnsOf<typeof CONTRACT_INFO_SCHEMA> {}
 /** `assetIndexUpdate` events as columns. */
 export interface AssetIndexColumns extends ColumnsOf<typeof ASSET_INDEX_SCHEMA> {}
@@ -95,8 +97,12 @@ export interface DepthLevelColumns {
   readonly quantity: Float64Array;
 }
 
-/** A column builder: messages (or decoded records of the type) → columns. */
-export type ColumnsBuilder<R, C> = (messages: readonly MessageLike[] | readonly R[]) => C;
+/**
+ * A column builder: messages (or decoded records of the type) → columns. Given `StoredLines`
+ * (`readStoredLines(file)`, analysis/fast-columns.ts) it reads the columns straight from the text,
+ * with no record per message, and gives the same columns.
+ */
+export type ColumnsBuilder<R, C> = (messages: readonly MessageLike[] | readonly R[] | StoredLines) => C;
 
 interface Collected<T> {
   records: T[];
@@ -217,7 +223,7 @@ function addColumn(out: Record<string, unknown>, records: readonly Row[], field:
  * Messages (or decoded records) of one event type → its typed columns, as its schema says.
  * @example eventColumns(MARK_PRICE_SCHEMA, sample.messages).fundingRate
  */
-export function eventColumns<S extends EventSchema>(schema: S, messages: readonly MessageLike[] | readonly RecordOf<S>[]): ColumnsOf<S> {
+export function eventColumns<S extends EventSchema>(schema: S, messages: readonly MessageLike[] | readonly RecordOf<S>[] | StoredLines): ColumnsOf<S> {
   return columnsFor(schema)(messages);
 }
 
@@ -225,7 +231,13 @@ export function eventColumns<S extends EventSchema>(schema: S, messages: readonl
 export function columnsFor<S extends EventSchema>(schema: S): ColumnsBuilder<RecordOf<S>, ColumnsOf<S>> {
   const decode = decoderFor(schema);
   const fields = columnarFields(schema);
-  return (messages) => {
+  return (input) => {
+    let messages = input as readonly MessageLike[] | readonly RecordOf<S>[];
+    if (isStoredLines(input)) {
+      const fast = fastEventColumns(schema, input, decode);
+      if (fast !== null) return fast as ColumnsOf<S>;
+      messages = readLineMessages(input);
+    }
     const collected = collectRecords<RecordOf<S>>(messages, schema.eventType, schema.kind as RecordOf<S>["kind"], decode);
     const records = collected.records as readonly Row[];
     const localTimestamp = new Float64Array(records.length);
@@ -279,13 +291,13 @@ export const compositeIndexColumns: ColumnsBuilder<CompositeIndex, CompositeInde
  * Decodes `depthUpdate` messages, diff and partial depth alike (the book reads both; their
  * fields are the same), or passes decoded `DepthUpdate` records through, in order.
  */
-export function decodeDepthMessages(messages: readonly MessageLike[] | readonly DepthUpdate[]): { updates: DepthUpdate[]; streams: string[] } {
-  const collected = collectRecords<DepthUpdate>(messages, "depthUpdate", "depth", decodeDepthUpdate, true);
+export function decodeDepthMessages(messages: readonly MessageLike[] | readonly DepthUpdate[] | StoredLines): { updates: DepthUpdate[]; streams: string[] } {
+  const collected = collectRecords<DepthUpdate>(isStoredLines(messages) ? readLineMessages(messages) : messages, "depthUpdate", "depth", decodeDepthUpdate, true);
   return { updates: collected.records, streams: collected.streams };
 }
 
 /** `depthUpdate` messages → one row per price level (bids first, then asks, per update). */
-export function depthLevelColumns(messages: readonly MessageLike[] | readonly DepthUpdate[]): DepthLevelColumns {
+export function depthLevelColumns(messages: readonly MessageLike[] | readonly DepthUpdate[] | StoredLines): DepthLevelColumns {
   const { updates } = decodeDepthMessages(messages);
   let total = 0;
   for (const update of updates) total += update.bids.length + update.asks.length;

@@ -1,11 +1,13 @@
 /**
  * One websocket connection to a Binance-style stream endpoint: open with a timeout, stamp every
  * frame with its local receive time, send control requests (SUBSCRIBE, ...) and match their
- * replies by id, and report closes. No parsing of market frames happens here.
+ * replies by id, send pings and report pongs, and report closes. A refused handshake carries
+ * the server's HTTP status and `Retry-After`. No parsing of market frames happens here.
  */
 import { WebSocket } from "ws";
 import { ConnectionError } from "../errors";
 import { controlErrorOf, type ControlRequest } from "../binance/control";
+import { parseRetryAfter } from "./backoff";
 
 /** Milliseconds since the epoch, fractional, from a monotonic clock anchored at process start. */
 export function nowMs(): number {
@@ -14,12 +16,18 @@ export function nowMs(): number {
 
 /** Callbacks of a `StreamConnection`. */
 export interface StreamConnectionHandlers {
-  /** Every text frame that is not a reply to one of our requests, with its receive time. */
-  onFrame(text: string, localTimestamp: number): void;
+  /** Every frame that is not a reply to one of our requests, as text, with its receive time and whether it came as binary. */
+  onFrame(text: string, localTimestamp: number, isBinary: boolean): void;
+  /** A pong arrived (an answer to `ping()`, or unsolicited). */
+  onPong?(localTimestamp: number): void;
   /** The connection closed without `close()` having been called. */
   onUnexpectedClose?(code: number, reason: string): void;
-  /** A socket error after opening (the close that follows is reported too). */
-  onError?(error: Error): void;
+  /**
+   * A socket error after opening, with the close code it calls for (1009 for a frame over
+   * `maxPayloadBytes`, 1007 for invalid UTF-8, 1002 for other protocol errors, 1006 for network
+   * errors). The close that follows is reported too, unless the handler closes the connection.
+   */
+  onError?(error: Error, closeCode: number): void;
 }
 
 /** Options of `StreamConnection.open`. */
@@ -28,7 +36,12 @@ export interface OpenOptions {
   connectTimeoutMs?: number;
   /** How long to wait for a reply to a request. Default 10 000 ms. */
   requestTimeoutMs?: number;
+  /** The largest frame accepted; a larger one closes the connection (code 1009). Default 16 MiB. */
+  maxPayloadBytes?: number;
 }
+
+/** Default `maxPayloadBytes`: far above any Binance market frame (the all-market arrays are a few hundred KB). */
+export const DEFAULT_MAX_PAYLOAD_BYTES = 16 * 1024 * 1024;
 
 interface PendingRequest {
   resolve(result: unknown): void;
@@ -58,12 +71,19 @@ export class StreamConnection {
     this.handlers = handlers;
     this.requestTimeoutMs = requestTimeoutMs;
     socket.on("message", (data, isBinary) => this.receive(data as Buffer, isBinary));
+    socket.on("pong", () => handlers.onPong?.(nowMs()));
     this.closedPromise = new Promise((resolve) => {
       socket.on("close", (code, reason) => {
         const text = reason.toString();
         for (const request of this.pending.values()) {
           clearTimeout(request.timer);
-          request.reject(new ConnectionError("CLOSED", `Connection to ${url} closed (code ${code}${text ? `, "${text}"` : ""}) before the server replied.`, url));
+          request.reject(
+            new ConnectionError(
+              "CLOSED",
+              `Connection to ${url} closed (code ${code}${text ? `, "${text}"` : ""}) before the server replied.`,
+              url,
+            ),
+          );
         }
         this.pending.clear();
         if (!this.closing) handlers.onUnexpectedClose?.(code, text);
@@ -71,7 +91,7 @@ export class StreamConnection {
       });
     });
     socket.on("error", (error) => {
-      if (!this.closing) handlers.onError?.(error);
+      if (!this.closing) handlers.onError?.(error, closeCodeOf(error));
     });
   }
 
@@ -81,20 +101,39 @@ export class StreamConnection {
     return new Promise((resolve, reject) => {
       let socket: WebSocket;
       try {
-        socket = new WebSocket(url, { handshakeTimeout: connectTimeoutMs, perMessageDeflate: false });
+        socket = new WebSocket(url, {
+          handshakeTimeout: connectTimeoutMs,
+          perMessageDeflate: false,
+          maxPayload: options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
+        });
       } catch (error) {
         reject(new ConnectionError("INVALID_URL", `Cannot open ${url}: ${(error as Error).message}.`, url, { cause: error }));
         return;
       }
-      const fail = (error: Error) => {
+      const fail = (error: Error, httpStatus?: number, retryAfterMs?: number | null) => {
         socket.removeAllListeners();
         socket.on("error", () => undefined);
         socket.terminate();
-        reject(new ConnectionError("CONNECT_FAILED", `Cannot connect to ${url}: ${describeSocketError(error)}.`, url, { cause: error }));
+        const failure = new ConnectionError("CONNECT_FAILED", `Cannot connect to ${url}: ${describeSocketError(error)}.`, url, {
+          cause: error,
+        });
+        if (httpStatus !== undefined) failure.httpStatus = httpStatus;
+        if (retryAfterMs !== undefined && retryAfterMs !== null) failure.retryAfterMs = retryAfterMs;
+        reject(failure);
       };
-      socket.once("error", fail);
+      socket.once("error", (error) => fail(error));
       socket.once("unexpected-response", (_request, response) => {
-        fail(new Error(`the server answered HTTP ${response.statusCode}${response.statusMessage ? ` ${response.statusMessage}` : ""} instead of upgrading`));
+        const status = response.statusCode ?? 0;
+        const retryAfterMs = parseRetryAfter(response.headers["retry-after"]);
+        response.resume();
+        const wait = retryAfterMs === null ? "" : ` (Retry-After ${Math.round(retryAfterMs / 1000)} s)`;
+        fail(
+          new Error(
+            `the server answered HTTP ${status}${response.statusMessage ? ` ${response.statusMessage}` : ""} instead of upgrading${wait}`,
+          ),
+          status,
+          retryAfterMs,
+        );
       });
       socket.once("open", () => {
         socket.removeListener("error", fail);
@@ -106,8 +145,8 @@ export class StreamConnection {
   private receive(data: Buffer, isBinary: boolean): void {
     const localTimestamp = nowMs();
     const text = isBinary ? data.toString("utf8") : data.toString();
-    if (REPLY_PREFIX.test(text) && this.resolveReply(text)) return;
-    this.handlers.onFrame(text, localTimestamp);
+    if (!isBinary && REPLY_PREFIX.test(text) && this.resolveReply(text)) return;
+    this.handlers.onFrame(text, localTimestamp, isBinary);
   }
 
   /** Settles a pending request if `text` is its reply; returns whether it was one. */
@@ -125,7 +164,13 @@ export class StreamConnection {
     clearTimeout(request.timer);
     const error = controlErrorOf(reply);
     if (error) {
-      request.reject(new ConnectionError("SERVER_ERROR", `The server at ${this.url} answered request ${reply.id} with error ${String(error.code)}: ${String(error.msg)}.`, this.url));
+      request.reject(
+        new ConnectionError(
+          "SERVER_ERROR",
+          `The server at ${this.url} answered request ${reply.id} with error ${String(error.code)}: ${String(error.msg)}.`,
+          this.url,
+        ),
+      );
     } else {
       request.resolve(reply.result);
     }
@@ -141,7 +186,13 @@ export class StreamConnection {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        reject(new ConnectionError("REQUEST_TIMEOUT", `No reply to ${request.method} (id ${id}) from ${this.url} within ${this.requestTimeoutMs} ms.`, this.url));
+        reject(
+          new ConnectionError(
+            "REQUEST_TIMEOUT",
+            `No reply to ${request.method} (id ${id}) from ${this.url} within ${this.requestTimeoutMs} ms.`,
+            this.url,
+          ),
+        );
       }, this.requestTimeoutMs);
       this.pending.set(id, { resolve, reject, timer });
       this.socket.send(JSON.stringify({ method: request.method, params: request.params ?? [], id }));
@@ -151,6 +202,20 @@ export class StreamConnection {
   /** True while the socket is open. */
   get isOpen(): boolean {
     return this.socket.readyState === WebSocket.OPEN;
+  }
+
+  /** Sends a ping frame (the pong is reported to `onPong`); false when the socket is not open. */
+  ping(): boolean {
+    if (this.socket.readyState !== WebSocket.OPEN) return false;
+    this.socket.ping();
+    return true;
+  }
+
+  /** Drops the connection at once, without a close handshake (for a socket that no longer answers). */
+  terminate(): Promise<void> {
+    this.closing = true;
+    this.socket.terminate();
+    return this.closedPromise;
   }
 
   /** Closes the connection (normal closure) and resolves once it is closed. */
@@ -163,6 +228,14 @@ export class StreamConnection {
     }
     return this.closedPromise;
   }
+}
+
+/** The close code a ws error calls for. */
+function closeCodeOf(error: Error): number {
+  const code = (error as NodeJS.ErrnoException).code ?? "";
+  if (code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH") return 1009;
+  if (code === "WS_ERR_INVALID_UTF8") return 1007;
+  return code.startsWith("WS_ERR_") ? 1002 : 1006;
 }
 
 function describeSocketError(error: Error): string {

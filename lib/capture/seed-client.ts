@@ -57,7 +57,9 @@ export class FuturesMarketWebsocket {
       // frames still arriving from a connection being closed are not this connection's messages
       onFrame: (text, localTimestamp) => generation === this.generation && this.receiveFrame(text, localTimestamp),
       onUnexpectedClose: (code, reason) =>
-        this.failAll(new ConnectionError("CLOSED", `Connection to ${url} closed by the server (code ${code}${reason ? `, "${reason}"` : ""}).`, url)),
+        this.failAll(
+          new ConnectionError("CLOSED", `Connection to ${url} closed by the server (code ${code}${reason ? `, "${reason}"` : ""}).`, url),
+        ),
     });
   }
 
@@ -84,7 +86,13 @@ export class FuturesMarketWebsocket {
     const serverError = controlErrorOf(value);
     if (serverError) {
       const url = this.connection?.url ?? "";
-      this.failAll(new ConnectionError("SERVER_ERROR", `The server at ${url} sent error ${String(serverError.code)}: ${excerpt(String(serverError.msg))}.`, url));
+      this.failAll(
+        new ConnectionError(
+          "SERVER_ERROR",
+          `The server at ${url} sent error ${String(serverError.code)}: ${excerpt(String(serverError.msg))}.`,
+          url,
+        ),
+      );
     }
   }
 
@@ -105,14 +113,21 @@ export class FuturesMarketWebsocket {
     if (queued) return Promise.resolve(queued);
     if (this.failure) return Promise.reject(this.failure);
     const connection = this.connection;
-    if (!connection) return Promise.reject(new InvalidArgumentError("NOT_OPEN", "No open connection: call openStreamConnection(type) first."));
+    if (!connection)
+      return Promise.reject(new InvalidArgumentError("NOT_OPEN", "No open connection: call openStreamConnection(type) first."));
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {
         resolve,
         reject,
         timer: setTimeout(() => {
           this.waiters.splice(this.waiters.indexOf(waiter), 1);
-          reject(new ConnectionError("SILENT_STREAM", `No message within ${timeoutMs} ms on ${connection.url}: a stream on the wrong route or a retired path is accepted but silent.`, connection.url));
+          reject(
+            new ConnectionError(
+              "SILENT_STREAM",
+              `No message within ${timeoutMs} ms on ${connection.url}: a stream on the wrong route or a retired path is accepted but silent.`,
+              connection.url,
+            ),
+          );
         }, timeoutMs),
       };
       this.waiters.push(waiter);

@@ -1,84 +1,113 @@
 /**
- * Capturing: `capture(...)` opens one combined-stream connection per route (`/public`,
- * `/market`), journals every frame to disk as it arrives (raw text plus receive time, no
- * parsing), watches for silent streams, reconnects after drops, fetches REST depth snapshots
- * for depth streams (the first, and a fresh one after every gap: depth-resync.ts), and ends in a
- * sample file written with one atomic rename.
+ * Capturing: `capture(...)` opens one connection per (route, chunk) of streams (plan.ts), each
+ * kept alive by its link (link.ts: watchdog, reconnects with backoff, overlapping handovers),
+ * journals every message to disk as it arrives (raw text plus receive time; frames that are not
+ * messages become events), fetches REST depth snapshots for depth streams (the first, and a
+ * fresh one after every gap: depth-resync.ts), and ends in a format-2 sample (or several, with
+ * `rotate`) written by streaming. It ends when every stream
+ * has its `count`, when `durationMs` has passed, when `signal` aborts, or when a connection
+ * gives up after `maxReconnects` failed attempts (a `CONNECTION_LOST` that says what is
+ * missing). Idle is never done: a silent live stream is a stall to repair, not the end.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { ConnectionError, InvalidArgumentError, excerpt } from "../errors";
-import {
-  type Route,
-  combinedStreamUrl,
-  groupStreamsByRoute,
-  isBinanceHost,
-  isDiffDepthStream,
-  parseStreamName,
-  resolveEndpoints,
-} from "../binance/endpoints";
+import { isBinanceHost, isDiffDepthStream, parseStreamName, resolveEndpoints } from "../binance/endpoints";
 import { BOOK_SNAPSHOT_LIMIT } from "../binance/book-sync";
-import { controlErrorOf } from "../binance/control";
-import { StreamConnection, nowMs } from "./connection";
-import { DepthResync } from "./depth-resync";
-import { resolveCaptureStreams, type CaptureOptions } from "./options";
-import { finishJournal } from "../store/finish";
-import { JOURNAL_SUFFIX, JournalWriter, peekStreamName } from "../store/journal";
+import { CONTROL_ERROR_CODES } from "../binance/control";
+import { recoverOrphanJournals } from "../store/orphans";
 import { loadSample } from "../store/read";
-import { LIBRARY, type CaptureEvent, type Sample, type StoredMessage } from "../store/sample-format";
-import { DEFAULT_CAPTURE_DIR, sampleFileName, unusedSampleName } from "../store/write";
+import {
+  LIBRARY,
+  type CaptureEvent,
+  type CaptureEventKind,
+  type Sample,
+  type SampleMeta,
+  type StoredMessage,
+} from "../store/sample-format";
+import { DEFAULT_CAPTURE_DIR, filesOfName, sampleFileName, unusedSampleName } from "../store/write";
+import { nowMs } from "./connection";
+import { DepthResync } from "./depth-resync";
+import { StreamLink, type LinkHost } from "./link";
+import { resolveCaptureSettings, resolveCaptureStreams, type CaptureOptions, type CaptureProgress, type CaptureSettings } from "./options";
+import { planConnections } from "./plan";
+import { CaptureRecorder } from "./recorder";
+import { startLongTimer, type LongTimer } from "./timers";
+
+/** Why a capture ended. */
+export type CaptureEnd = "count" | "duration" | "stopped" | "idle";
 
 /** What `capture` resolves with. */
 export interface CaptureResult {
-  /** The sample file written. */
+  /** The sample file written (the last one, with `rotate`). */
   readonly file: string;
-  /** The sample as stored, messages in arrival order. */
+  /** Every sample file written, in order (one unless `rotate`). */
+  readonly files: readonly string[];
+  /** The metadata of `file`. */
+  readonly meta: SampleMeta;
+  /** Why it ended, and what is missing when some stream has fewer than `count` messages. */
+  readonly ended: CaptureEnd;
+  readonly missing: string | null;
+  /** Samples finished from journals an earlier capture left in the folder. */
+  readonly recovered: readonly string[];
+}
+
+/** What `capture` resolves with when `keepMessages` is true: the sample in memory too. */
+export interface CaptureResultWithMessages extends CaptureResult {
   readonly sample: Sample;
   readonly messages: readonly StoredMessage[];
 }
 
 /**
  * Captures messages from Binance (or any server speaking its protocol) into a sample file.
- * Resolves when every stream has `count` messages, `durationMs` has passed, or `signal` aborts.
- * Rejects with a `ConnectionError` for refused connections, server errors and silent streams;
- * everything received before a failure is still saved, in `error.sampleFile`.
- * @example const { sample } = await capture({ symbols: ["BTCUSDT"], types: ["trade", "depth"], count: 100 });
+ * Resolves when every stream has `count` messages, `durationMs` has passed, or `signal` aborts;
+ * memory stays bounded (the journal is the store) unless `keepMessages` asks for the messages.
+ * Rejects with a `ConnectionError` for refused first connections, fatal server errors, silent
+ * streams and connections that could not be brought back; everything received before a failure
+ * is still saved, in `error.sampleFile`.
+ * @example const { file, meta } = await capture({ symbols: ["BTCUSDT"], types: ["trade", "depth"], count: 100 });
  */
+export function capture(options: CaptureOptions & { keepMessages: true }): Promise<CaptureResultWithMessages>;
+export function capture(options: CaptureOptions): Promise<CaptureResult>;
 export function capture(options: CaptureOptions): Promise<CaptureResult> {
   const streams = resolveCaptureStreams(options);
+  const settings = resolveCaptureSettings(options);
   const endpoints = resolveEndpoints({ wsBaseUrl: options.wsBaseUrl, restBaseUrl: options.restBaseUrl });
-  const session = new CaptureSession(streams, endpoints.wsBaseUrl, endpoints.restBaseUrl, options);
+  const session = new CaptureSession(streams, endpoints.wsBaseUrl, endpoints.restBaseUrl, options, settings);
   return session.run();
 }
 
-class CaptureSession {
+class CaptureSession implements LinkHost {
   private readonly counts: Record<string, number> = {};
   private readonly lastAt = new Map<string, number>();
   private readonly done = new Set<string>();
   private readonly discarded = new Map<string, number>();
   private readonly unexpected = new Map<string, number>();
-  private readonly connections = new Map<Route, StreamConnection>();
-  private readonly openedAt = new Map<Route, number>();
-  private readonly reconnects = new Map<Route, number>();
   private readonly depthResync: DepthResync;
-  private readonly groups: Map<Route, string[]>;
+  private readonly links: StreamLink[];
   private readonly startedAt = nowMs();
-  private readonly journal: JournalWriter;
+  private readonly recorder: CaptureRecorder;
+  private readonly recovered: string[] = [];
+  private readonly rateSamples: { at: number; total: number }[] = [];
   private total = 0;
+  private malformed = 0;
+  private connectionGaps = 0;
+  everConnected = false;
   private finished = false;
   /** Set when the capture starts ending: later frames are counted, not kept. */
   private ending = false;
-  private timers: NodeJS.Timeout[] = [];
+  private durationTimer: LongTimer | null = null;
+  private tickTimer: NodeJS.Timeout | null = null;
   private lastProgressAt = 0;
   private settle!: { resolve(result: CaptureResult): void; reject(error: Error): void };
 
   constructor(
     private readonly streams: string[],
-    private readonly wsBaseUrl: string,
+    wsBaseUrl: string,
     restBaseUrl: string,
     private readonly options: CaptureOptions,
+    readonly settings: CaptureSettings,
   ) {
-    this.groups = groupStreamsByRoute(streams);
     for (const stream of streams) this.counts[stream] = 0;
     const symbols = [...new Set(streams.flatMap((stream) => parseStreamName(stream).symbol ?? []))];
     const outDir = options.outDir ?? DEFAULT_CAPTURE_DIR;
@@ -86,29 +115,44 @@ class CaptureSession {
     if (name !== path.basename(name) || name.startsWith(".") || name.length === 0) {
       throw new InvalidArgumentError("UNSAFE_FILE_NAME", `Unsafe sample name ${JSON.stringify(name)}: expected a plain file name.`);
     }
-    for (const existing of [`${name}.json`, `${name}${JOURNAL_SUFFIX}`]) {
-      if (fs.existsSync(path.join(outDir, existing))) {
-        throw new InvalidArgumentError("SAMPLE_EXISTS", `Sample ${path.join(outDir, existing)} already exists: choose another name; captured data is never overwritten.`);
+    for (const existing of filesOfName(outDir, name)) {
+      if (fs.existsSync(existing)) {
+        throw new InvalidArgumentError(
+          "SAMPLE_EXISTS",
+          `Sample ${existing} already exists: choose another name; captured data is never overwritten.`,
+        );
       }
     }
+    this.links = planConnections(wsBaseUrl, streams, {
+      maxStreamsPerConnection: options.maxStreamsPerConnection,
+      maxUrlLength: options.maxUrlLength,
+      maxStreamsPerSubscribe: options.maxStreamsPerSubscribe,
+    }).map((plan) => new StreamLink(plan, this));
+    if (options.recoverJournals ?? true) {
+      for (const outcome of recoverOrphanJournals(outDir)) if (outcome.result) this.recovered.push(outcome.result.file);
+    }
     const isBinance = isBinanceHost(new URL(wsBaseUrl).hostname);
-    const limit = options.depthSnapshotLimit === undefined ? BOOK_SNAPSHOT_LIMIT : options.depthSnapshotLimit;
     this.depthResync = new DepthResync({
       restBaseUrl,
-      limit,
+      limit: options.depthSnapshotLimit === undefined ? BOOK_SNAPSHOT_LIMIT : options.depthSnapshotLimit,
       now: nowMs,
       store: (snapshot) => {
-        if (!this.finished) this.journal.appendSnapshot(snapshot);
+        if (!this.finished) this.recorder.appendSnapshot(snapshot);
       },
       report: (kind, { localTimestamp, ...fields }) => this.event(kind, fields, localTimestamp),
     });
-    this.journal = JournalWriter.create(outDir, name, {
-      library: LIBRARY,
-      source: { kind: options.sourceKind ?? (isBinance ? "live" : "replay"), wsBaseUrl, restBaseUrl },
-      symbols,
-      streams,
-      startedAt: new Date().toISOString(),
-    });
+    this.recorder = new CaptureRecorder(
+      outDir,
+      name,
+      {
+        library: LIBRARY,
+        source: { kind: options.sourceKind ?? (isBinance ? "live" : "replay"), wsBaseUrl, restBaseUrl },
+        symbols,
+        streams,
+        startedAt: new Date().toISOString(),
+      },
+      options.rotate,
+    );
   }
 
   run(): Promise<CaptureResult> {
@@ -116,171 +160,142 @@ class CaptureSession {
       this.settle = { resolve, reject };
       const { signal } = this.options;
       if (signal) {
-        if (signal.aborted) return void this.finish("stopped by the caller before it began");
-        signal.addEventListener("abort", () => this.finish("stopped by the caller"), { once: true });
+        if (signal.aborted) return void this.finish("stopped", "stopped by the caller before it began");
+        signal.addEventListener("abort", () => this.finish("stopped", "stopped by the caller"), { once: true });
       }
       if (this.options.durationMs !== undefined) {
-        this.timers.push(setTimeout(() => this.finish(`duration of ${this.options.durationMs} ms reached`), this.options.durationMs));
+        const durationMs = this.options.durationMs;
+        this.durationTimer = startLongTimer(() => this.finish("duration", `duration of ${durationMs} ms reached`), durationMs);
       }
-      this.timers.push(setInterval(() => this.checkSilence(), 250));
-      for (const route of this.groups.keys()) void this.connect(route);
+      this.tickTimer = setInterval(() => this.tick(), this.settings.watchdogTickMs);
+      for (const link of this.links) link.start();
     });
   }
 
-  private event(kind: CaptureEvent["kind"], fields: Omit<CaptureEvent, "kind" | "localTimestamp"> = {}, localTimestamp = nowMs()): void {
+  // -------------------------------------------------------------------------------------------
+  // What the links call (LinkHost)
+
+  wants(stream: string): boolean {
+    return !this.ending && this.counts[stream] !== undefined && !this.done.has(stream);
+  }
+
+  event(kind: CaptureEventKind, fields: Omit<CaptureEvent, "kind" | "localTimestamp"> = {}, localTimestamp = nowMs()): void {
     if (this.finished) return;
-    this.journal.appendEvent({ localTimestamp, kind, ...fields });
+    if (kind === "malformed-frame") this.malformed++;
+    if (kind === "gap") this.connectionGaps++;
+    this.recorder.appendEvent({ localTimestamp, kind, ...fields });
   }
 
-  private async connect(route: Route): Promise<void> {
-    const pending = (this.groups.get(route) ?? []).filter((stream) => !this.done.has(stream));
-    if (pending.length === 0 || this.finished) return;
-    const url = combinedStreamUrl(this.wsBaseUrl, route, pending);
-    try {
-      const connection = await StreamConnection.open(
-        url,
-        {
-          onFrame: (text, localTimestamp) => this.receive(text, localTimestamp, url),
-          onUnexpectedClose: (code, reason) => this.handleClose(route, url, code, reason),
-          onError: (error) => this.event("error", { url, detail: error.message }),
-        },
-        { connectTimeoutMs: this.options.connectTimeoutMs },
-      );
-      if (this.finished) {
-        await connection.close();
-        return;
-      }
-      this.connections.set(route, connection);
-      this.openedAt.set(route, nowMs());
-      this.event("open", { url });
-    } catch (error) {
-      const attempts = this.reconnects.get(route) ?? 0;
-      if (attempts > 0 && attempts < (this.options.maxReconnects ?? 5)) {
-        this.event("error", { url, detail: (error as Error).message });
-        this.scheduleReconnect(route);
-      } else {
-        this.fail(error as Error);
-      }
-    }
-  }
-
-  private handleClose(route: Route, url: string, code: number, reason: string): void {
-    this.connections.delete(route);
+  store(stream: string, frameText: string, data: unknown, localTimestamp: number): void {
     if (this.finished) return;
-    this.event("close", { url, detail: `Connection closed by the server (code ${code}${reason ? `, "${reason}"` : ""}); messages sent meanwhile are lost and show as gaps.` });
-    // A connection that lived a while (e.g. Binance's 24-hour close) starts a fresh count of attempts.
-    if (nowMs() - (this.openedAt.get(route) ?? 0) > 60_000) this.reconnects.set(route, 0);
-    const attempts = this.reconnects.get(route) ?? 0;
-    if (attempts >= (this.options.maxReconnects ?? 5)) {
-      this.fail(new ConnectionError("CONNECTION_LOST", `Connection to ${url} closed (code ${code}) and ${attempts} reconnects did not bring it back.`, url));
-      return;
-    }
-    this.scheduleReconnect(route);
-  }
-
-  private scheduleReconnect(route: Route): void {
-    const attempts = (this.reconnects.get(route) ?? 0) + 1;
-    this.reconnects.set(route, attempts);
-    const delayMs = Math.min(250 * 2 ** (attempts - 1), 5000);
-    this.timers.push(
-      setTimeout(() => {
-        this.event("reconnect", { detail: `Reconnect attempt ${attempts} to /${route}.` });
-        void this.connect(route);
-      }, delayMs),
-    );
-  }
-
-  private receive(text: string, localTimestamp: number, url: string): void {
-    if (this.finished) return;
-    const stream = peekStreamName(text);
-    if (this.ending && stream !== null) {
-      this.discarded.set(stream, (this.discarded.get(stream) ?? 0) + 1);
-      return;
-    }
-    if (stream === null) return this.receiveOther(text, url);
-    const count = this.counts[stream];
-    if (count === undefined) {
-      this.unexpected.set(stream, (this.unexpected.get(stream) ?? 0) + 1);
-      return;
-    }
-    if (this.done.has(stream)) {
-      this.discarded.set(stream, (this.discarded.get(stream) ?? 0) + 1);
-      return;
-    }
-    this.journal.appendFrame(text, localTimestamp);
-    this.counts[stream] = count + 1;
+    this.recorder.appendMessage(frameText, stream, data, localTimestamp);
+    const count = ++this.counts[stream];
     this.total++;
     this.lastAt.set(stream, localTimestamp);
-    if (isDiffDepthStream(stream)) this.depthResync.onFrame(stream, text, localTimestamp);
-    if (this.options.count !== undefined && count + 1 >= this.options.count) {
+    if (isDiffDepthStream(stream)) this.depthResync.onFrame(stream, frameText, localTimestamp);
+    if (this.options.count !== undefined && count >= this.options.count) {
       this.markDone(stream);
-      if (this.done.size === this.streams.length) return this.finish(`${this.options.count} messages per stream received`);
+      if (this.done.size === this.streams.length) return this.finish("count", `${this.options.count} messages per stream received`);
     }
     this.reportProgress(false);
   }
 
-  /** A frame that is not a combined-stream message: a server error, an unmatched reply, or garbage. */
-  private receiveOther(text: string, url: string): void {
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      this.event("malformed-frame", { url, detail: `Not JSON: ${excerpt(text)}` });
-      return;
-    }
-    const serverError = controlErrorOf(value);
-    if (serverError) {
-      this.event("server-error", { url, detail: excerpt(text) });
-      this.fail(new ConnectionError("SERVER_ERROR", `The server at ${url} sent error ${String(serverError.code)}: ${String(serverError.msg)}.`, url));
-      return;
-    }
-    if (value !== null && typeof value === "object" && "id" in value && "result" in value) return; // a reply nobody waits for
-    this.event("malformed-frame", { url, detail: `Not a combined-stream message: ${excerpt(text)}` });
+  discard(stream: string): void {
+    const into = this.counts[stream] === undefined ? this.unexpected : this.discarded;
+    into.set(stream, (into.get(stream) ?? 0) + 1);
   }
 
-  /** Marks a stream finished; a route whose streams are all finished has its connection closed. */
+  /** Binance's code 2 ("Invalid request") means a request of ours is wrong: retrying cannot help. Other error frames are recorded. */
+  serverError(url: string, frame: { code: unknown; msg: unknown; id: unknown }, text: string): void {
+    this.event("server-error", { url, detail: excerpt(text) });
+    if (frame.code === CONTROL_ERROR_CODES.INVALID_REQUEST) {
+      this.fail(new ConnectionError("SERVER_ERROR", `The server at ${url} sent error ${String(frame.code)}: ${String(frame.msg)}.`, url));
+    }
+  }
+
+  gaveUp(link: StreamLink, error: Error): void {
+    const missing = this.missing() ?? "nothing is missing";
+    this.fail(
+      new ConnectionError(
+        "CONNECTION_LOST",
+        `Gave up on the /${link.plan.route} connection after ${this.settings.maxReconnects} failed attempts in a row (last: ${error.message}) — ${missing}.`,
+        link.plan.url,
+        { cause: error },
+      ),
+    );
+  }
+
+  fail(error: Error): void {
+    this.end("failed", null, error).catch((inner: Error) => this.settle.reject(inner));
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  /** What some stream still lacks, e.g. `btcusdt@trade has 1500 of 5000 messages`; null when nothing is. */
+  private missing(): string | null {
+    const target = this.options.count;
+    if (target === undefined) return null;
+    const short = this.streams
+      .filter((stream) => this.counts[stream] < target)
+      .map((stream) => `${stream} has ${this.counts[stream]} of ${target} messages`);
+    return short.length === 0 ? null : short.join(", ");
+  }
+
+  /** Marks a stream finished; a link whose streams are all finished closes its connection. */
   private markDone(stream: string): void {
     this.done.add(stream);
-    const route = parseStreamName(stream).family.route;
-    const connection = this.connections.get(route);
-    if (connection && (this.groups.get(route) ?? []).every((s) => this.done.has(s)) && this.done.size < this.streams.length) {
-      this.connections.delete(route);
-      void connection.close();
-    }
+    if (this.done.size === this.streams.length) return;
+    for (const link of this.links) if (link.streams.has(stream) && link.finished) void link.stop();
   }
 
-  private checkSilence(): void {
+  private tick(): void {
+    if (this.ending) return;
     const now = nowMs();
-    const silenceMs = this.options.silenceTimeoutMs ?? 10_000;
-    const idleMs = this.options.idleTimeoutMs ?? 30_000;
-    for (const [route, group] of this.groups) {
-      const openedAt = this.openedAt.get(route);
-      if (openedAt === undefined || !this.connections.has(route)) continue;
-      for (const stream of group) {
-        if (this.done.has(stream)) continue;
+    for (const link of this.links) if (!link.finished) link.tick(now);
+    if (this.ending) return;
+    this.recorder.maybeRotate();
+    const idleMs = this.settings.idleTimeoutMs;
+    if (idleMs !== null) {
+      for (const stream of this.streams) {
         const last = this.lastAt.get(stream);
-        if (last === undefined) {
-          if (now - openedAt > silenceMs && !parseStreamName(stream).family.mayBeSilent) {
-            const url = this.connections.get(route)?.url ?? "";
-            this.event("silent", { url, stream });
-            this.fail(
-              new ConnectionError(
-                "SILENT_STREAM",
-                `Stream "${stream}" sent nothing within ${silenceMs} ms on ${url}: the server accepted the connection but sends no data, ` +
-                  `which is how Binance answers a stream on the wrong route (/public vs /market) or a retired path.`,
-                url,
-              ),
-            );
-            return;
-          }
-        } else if (now - last > idleMs) {
-          this.event("silent", { stream, detail: `No message for ${idleMs} ms after ${this.counts[stream]} messages; stopped waiting for this stream.` });
-          this.markDone(stream);
-        }
+        if (this.done.has(stream) || last === undefined || now - last <= idleMs) continue;
+        this.event("silent", {
+          stream,
+          detail: `No message for ${idleMs} ms after ${this.counts[stream]} messages; the source is taken to have ended for this stream.`,
+        });
+        this.markDone(stream);
       }
+      if (this.done.size === this.streams.length) return this.finish("idle", "every stream finished or its source ended");
     }
-    if (this.done.size === this.streams.length) this.finish("every stream finished or went idle");
-    else this.reportProgress(false);
+    this.reportProgress(false);
+  }
+
+  private progress(final: boolean): CaptureProgress {
+    const now = nowMs();
+    this.rateSamples.push({ at: now, total: this.total });
+    while (this.rateSamples.length > 2 && now - this.rateSamples[0].at > 5000) this.rateSamples.shift();
+    const first = this.rateSamples[0];
+    const seconds = (now - first.at) / 1000;
+    const sum = (pick: (link: StreamLink) => number) => this.links.reduce((total, link) => total + pick(link), 0);
+    return {
+      counts: { ...this.counts },
+      total: this.total,
+      target: this.options.count ?? null,
+      elapsedMs: now - this.startedAt,
+      ratePerSecond: seconds > 0 ? (this.total - first.total) / seconds : 0,
+      doneStreams: [...this.done],
+      connections: this.links.filter((link) => !link.finished).length,
+      reconnects: sum((link) => link.reconnects),
+      stalls: sum((link) => link.stalls),
+      handovers: sum((link) => link.handovers),
+      gaps: this.recorder.gapCount + this.connectionGaps,
+      malformedFrames: this.malformed,
+      journalFile: this.recorder.journalFile,
+      fileBytes: this.recorder.fileBytes,
+      totalBytes: this.recorder.totalBytes,
+      files: [...this.recorder.files],
+      final,
+    };
   }
 
   private reportProgress(final: boolean): void {
@@ -289,52 +304,65 @@ class CaptureSession {
     const now = nowMs();
     if (!final && now - this.lastProgressAt < (this.options.progressIntervalMs ?? 250)) return;
     this.lastProgressAt = now;
-    this.journal.flush();
-    onProgress({ counts: { ...this.counts }, total: this.total, elapsedMs: now - this.startedAt, doneStreams: [...this.done], journalFile: this.journal.file });
+    this.recorder.flush();
+    onProgress(this.progress(final));
   }
 
   private summarizeDropped(): void {
     for (const [stream, n] of this.discarded) {
-      this.event("stopped", { stream, detail: `${n} message(s) of ${stream} arrived after the capture had what it asked for and were not kept.` });
+      this.event("stopped", {
+        stream,
+        detail: `${n} message(s) of ${stream} arrived after the capture had what it asked for and were not kept.`,
+      });
     }
     for (const [stream, n] of this.unexpected) {
       this.event("malformed-frame", { stream, detail: `${n} message(s) of ${stream}, a stream that was not requested, were not kept.` });
     }
   }
 
-  private async end(reason: string, error: Error | null): Promise<void> {
+  private async end(ended: CaptureEnd | "failed", reason: string | null, error: Error | null): Promise<void> {
     if (this.ending) return;
     this.ending = true;
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers = [];
+    this.durationTimer?.cancel();
+    if (this.tickTimer) clearInterval(this.tickTimer);
+    const closing = Promise.all(this.links.map((link) => link.stop()));
     if (error === null) await Promise.race([this.depthResync.idle(), new Promise((r) => setTimeout(r, 2000))]);
     this.depthResync.close();
     this.summarizeDropped();
-    this.event("stopped", { detail: error ? `Failed: ${error.message}` : `Finished: ${reason}.` });
-    this.finished = true;
+    const missing = this.missing();
+    const detail = error ? `Failed: ${error.message}` : `Finished: ${reason}.${missing ? ` Missing: ${missing}.` : ""}`;
+    this.event("stopped", { detail });
     this.reportProgress(true);
-    await Promise.all([...this.connections.values()].map((connection) => connection.close()));
-    this.journal.close();
-    if (error && this.total === 0) {
-      fs.unlinkSync(this.journal.file); // nothing was received: no empty sample left behind
-      this.settle.reject(error);
+    this.finished = true;
+    await closing;
+    if (error && this.recorder.discardIfEmpty()) {
+      this.settle.reject(error); // nothing was received: no empty sample left behind
       return;
     }
-    const file = finishJournal(this.journal.file, { complete: error === null });
+    const { files, metas } = await this.recorder.finish(error === null);
+    const file = files[files.length - 1];
     if (error) {
       if (error instanceof ConnectionError) error.sampleFile = file;
       this.settle.reject(error);
       return;
     }
-    const sample = loadSample(file);
-    this.settle.resolve({ file, sample, messages: sample.messages });
+    const result: CaptureResult = {
+      file,
+      files,
+      meta: metas[metas.length - 1],
+      ended: ended as CaptureEnd,
+      missing,
+      recovered: this.recovered,
+    };
+    if (this.options.keepMessages) {
+      const sample = loadSample(file);
+      this.settle.resolve({ ...result, sample, messages: sample.messages } as CaptureResultWithMessages);
+      return;
+    }
+    this.settle.resolve(result);
   }
 
-  private finish(reason: string): void {
-    this.end(reason, null).catch((error: Error) => this.settle.reject(error));
-  }
-
-  private fail(error: Error): void {
-    this.end("failed", error).catch((inner: Error) => this.settle.reject(inner));
+  private finish(ended: CaptureEnd, reason: string): void {
+    this.end(ended, reason, null).catch((error: Error) => this.settle.reject(error));
   }
 }

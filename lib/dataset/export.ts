@@ -84,7 +84,7 @@ function checkOut(out: string, inputs: readonly string[]): void {
 async function sampleId(db: DuckDb, sample: SampleFile): Promise<string> {
   const reader = await db.read(`SELECT local_timestamp, stream, data FROM _messages LIMIT 1`);
   const types = reader.columnTypes();
-  const rows = reader.getRowsJson().map((row) => row.map((value, i) => plainValue(value, types[i])));
+  const rows = reader.getRows().map((row) => row.map((value, i) => plainValue(value, types[i])));
   return sampleIdOf(rows, sample.name);
 }
 
@@ -94,8 +94,16 @@ async function count(db: DuckDb, sql: string): Promise<number> {
 }
 
 /** Writes one table of the sample into `staging/<table>/<partitions>/`; returns its row count. */
-async function writeTable(db: DuckDb, table: string, staging: string, prefix: string, options: ExportOptions): Promise<number> {
-  await db.run(`CREATE OR REPLACE TEMP TABLE _export AS SELECT * FROM ${sqlIdentifier(table)}`);
+async function writeTable(
+  db: DuckDb,
+  table: string,
+  staging: string,
+  prefix: string,
+  threads: number,
+  options: ExportOptions,
+): Promise<number> {
+  // Sorted here, with every thread; written below with one, in this order, so the bytes are the same every time.
+  await db.run(`CREATE OR REPLACE TEMP TABLE _export AS SELECT * FROM ${sqlIdentifier(table)} ORDER BY ALL`);
   const rows = await count(db, "SELECT * FROM _export");
   if (rows === 0) return 0;
   const bySymbol = table !== EVENTS_TABLE;
@@ -112,9 +120,12 @@ async function writeTable(db: DuckDb, table: string, staging: string, prefix: st
     const folder = keys.map((key, i) => `${key}=${values[i] === null ? "__HIVE_DEFAULT_PARTITION__" : partitionValue(String(values[i]))}`);
     const target = path.join(staging, table, ...folder);
     fs.mkdirSync(path.dirname(target), { recursive: true });
-    await db.run(
-      `COPY (SELECT * EXCLUDE (${keys.join(", ")}) FROM _export WHERE ${where} ORDER BY ALL) TO ${sqlString(target)} (${settings})`,
-    );
+    await db.run("SET threads = 1");
+    try {
+      await db.run(`COPY (SELECT * EXCLUDE (${keys.join(", ")}) FROM _export WHERE ${where}) TO ${sqlString(target)} (${settings})`);
+    } finally {
+      await db.run(`SET threads = ${threads}`);
+    }
   }
   return rows;
 }
@@ -147,10 +158,9 @@ export async function exportSample(sample: SampleFile, options: ExportOptions): 
     const prefix = sampleFilePrefix(id, sample.name);
     staging = path.join(options.out, `.staging-${id}-${process.pid}`);
     const tables: { table: string; rows: number }[] = [];
-    // One thread while writing: DuckDB then writes the same bytes for the same rows every time.
-    await db.run("SET threads = 1");
+    const threads = Number((await db.read("SELECT current_setting('threads') AS n")).getRowsJson()[0][0]);
     for (const table of [...DATASET_TABLES.map((t) => t.name), EVENTS_TABLE]) {
-      const rows = await writeTable(db, table, staging, prefix, options);
+      const rows = await writeTable(db, table, staging, prefix, threads, options);
       if (rows > 0) tables.push({ table, rows });
     }
     const placed = placeStagedFiles(staging, options.out, [...DATASET_TABLES.map((t) => t.name), EVENTS_TABLE], `${id}-`);

@@ -6,7 +6,7 @@
  * (docs/architecture.md: emitting it from the first chart breaks when that cell is re-run). Every chart
  * after that is a small div plus a script that draws when plotly.js is there.
  */
-import * as tslab from "tslab";
+import type * as tslabModule from "tslab";
 import {
   renderChartHtml,
   renderPlotlyBundleHtml,
@@ -17,6 +17,15 @@ import {
   type TableInput,
 } from "./html";
 
+let tslabDisplay: typeof tslabModule.display | null = null;
+
+/** tslab's display, loaded on the first output rather than on import (tslab takes about a second to load). */
+function display(): typeof tslabModule.display {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  if (tslabDisplay === null) tslabDisplay = (require("tslab") as typeof tslabModule).display;
+  return tslabDisplay;
+}
+
 /**
  * Inlines the plotly.js bundle into this cell's output, so charts below can draw (in the live
  * notebook and in the saved file). Calling it again — re-running the setup cell — emits it again
@@ -24,7 +33,7 @@ import {
  * @example initCharts(); // in the setup cell
  */
 export function initCharts(): void {
-  tslab.display.html(renderPlotlyBundleHtml());
+  display().html(renderPlotlyBundleHtml());
 }
 
 /**
@@ -32,7 +41,7 @@ export function initCharts(): void {
  * @example showChart(priceBySideFigure(tradeColumns(sample.messages)))
  */
 export function showChart(figure: PlotlyFigure, options: RenderChartOptions = {}): void {
-  tslab.display.html(renderChartHtml(figure, options));
+  display().html(renderChartHtml(figure, options));
 }
 
 /**
@@ -41,10 +50,30 @@ export function showChart(figure: PlotlyFigure, options: RenderChartOptions = {}
  * @example showTable(tradesFrame(sample.messages), { maxRows: 10 })
  */
 export function showTable(data: TableInput, options: RenderTableOptions = {}): void {
-  tslab.display.html(renderTableHtml(data, options));
+  display().html(renderTableHtml(data, options));
 }
 
 /** Shows an HTML string as it is; escape any data in it first (`escapeHtml` in html.ts). */
 export function showHtml(html: string): void {
-  tslab.display.html(html);
+  display().html(html);
+}
+
+/**
+ * One output that updates in place (a capture's status line): returns a function that replaces
+ * its text. Outside a notebook kernel it does nothing.
+ * @example const show = updatingTextOutput(); show("capturing 1.0 s: 120 messages");
+ */
+export function updatingTextOutput(): (text: string) => void {
+  let output: ReturnType<typeof tslabModule.newDisplay> | null = null;
+  let working = true;
+  return (text) => {
+    if (!working) return;
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      output ??= (require("tslab") as typeof tslabModule).newDisplay();
+      output.text(text);
+    } catch {
+      working = false; // not in a kernel
+    }
+  };
 }

@@ -4,9 +4,10 @@
  * clocks kept as numbers, then the type's fields, plus the computed `notional`, `side` and
  * `spread` where the schema names them. Frames are built from the typed columns of
  * analysis/columns.ts in one step; no groupby or row loops happen in danfojs (it is slow, see
- * docs/architecture.md). This is the only analysis-side module that imports danfojs-node.
+ * docs/architecture.md). This is the only analysis-side module that imports danfojs-node, and it
+ * loads it on the first frame built, not on import (danfojs takes seconds to load; docs/performance.md).
  */
-import * as dfd from "danfojs-node";
+import type * as dfd from "danfojs-node";
 import { columnsFor, depthLevelColumns, type ColumnsOf, type DepthLevelColumns, type MessageLike } from "../analysis/columns";
 import {
   AGG_TRADE_SCHEMA, ASSET_INDEX_SCHEMA, BOOK_TICKER_SCHEMA, COMPOSITE_INDEX_SCHEMA, CONTINUOUS_KLINE_SCHEMA, CONTRACT_INFO_SCHEMA, DEPTH_UPDATE_SCHEMA,
@@ -16,6 +17,15 @@ import type { BestBidAskColumns, BookRebuild } from "../analysis/depth";
 import type { BuySellVolume, TradeBars } from "../analysis/trade-stats";
 import { InvalidArgumentError } from "../errors";
 import { takerSideOf } from "../binance/taker-side";
+
+let danfo: typeof dfd | null = null;
+
+/** danfojs-node, loaded on first use. */
+function loadDanfo(): typeof dfd {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  if (danfo === null) danfo = require("danfojs-node") as typeof dfd;
+  return danfo;
+}
 
 /** A column for `buildFrame`: a typed array or a plain array of the same length as the others. */
 export type FrameColumn = ArrayLike<number> | readonly (string | number | boolean | null)[];
@@ -40,8 +50,9 @@ export function buildFrame(columns: Readonly<Record<string, FrameColumn>>, order
     length = column.length;
     data[name] = Array.isArray(column) ? (column as unknown[]) : Array.from(column as ArrayLike<number>);
   }
-  if (length <= 0) return new dfd.DataFrame([], { columns: [...order] });
-  return new dfd.DataFrame(data);
+  const { DataFrame } = loadDanfo();
+  if (length <= 0) return new DataFrame([], { columns: [...order] });
+  return new DataFrame(data);
 }
 
 /** ISO 8601 UTC strings for ms times (`""` for NaN). */

@@ -54,6 +54,7 @@ export async function captureWithLostDiff(options: LostDiffOptions = {}): Promis
       wsBaseUrl: server.url,
       outDir: options.outDir,
       sourceKind: "replay",
+      keepMessages: true,
     });
     return { sample, file, stream: STREAM, lostFrame };
   } finally {

@@ -170,6 +170,7 @@ async function replaySample(streams: readonly string[], settings: NotebookSettin
       wsBaseUrl: server.url,
       outDir: settings.outDir,
       sourceKind: "replay",
+      keepMessages: true,
       silenceTimeoutMs: 5000,
       idleTimeoutMs: 1500,
     });
@@ -211,6 +212,7 @@ export async function captureOrLoad(settings: NotebookSettings): Promise<Noteboo
       durationMs: settings.durationMs,
       outDir: settings.outDir,
       connectTimeoutMs: 5000,
+      keepMessages: true,
     });
     return { sample, file, source, recordings: [], fallbackReason: null, description: describeSample(sample, "live Binance") };
   } catch (error) {

@@ -3,9 +3,10 @@
  * values become JSON-friendly ones: integers (BIGINT, HUGEINT, …) numbers where they are exact
  * (else strings), DECIMAL numbers where the number shows the same digits (else strings), times
  * ISO 8601 strings in UTC (`2023-04-05T00:38:20.455Z`), dates `YYYY-MM-DD`, JSON parsed, lists
- * and structs as arrays and objects. NaN and infinities stay numbers in rows.
+ * and structs as arrays and objects. NaN and infinities stay numbers in rows. Values are read
+ * column by column from DuckDB's own value objects (faster than its JSON form).
  */
-import type { DuckDBResultReader, DuckDBType, Json } from "@duckdb/node-api";
+import type { DuckDBResultReader, DuckDBType, DuckDBValue } from "@duckdb/node-api";
 import { InvalidArgumentError } from "../errors";
 
 /** A value of a result cell. */
@@ -61,10 +62,24 @@ const INTEGER_TYPES = new Set<number>([
 ]);
 const TIMESTAMP_TYPES = new Set<number>([TYPE.TIMESTAMP, TYPE.TIMESTAMP_S, TYPE.TIMESTAMP_MS, TYPE.TIMESTAMP_NS, TYPE.TIMESTAMP_TZ]);
 
-/** `2023-04-05 00:38:20.455` (DuckDB's text of a UTC timestamp) → `2023-04-05T00:38:20.455Z`. */
-function isoTime(text: string): string {
-  const match = /^(-?\d{4,}-\d\d-\d\d) (\d\d:\d\d:\d\d(?:\.\d+)?)(?:\+00(?::00)?)?$/.exec(text);
-  return match ? `${match[1]}T${match[2]}Z` : text;
+/** ISO 8601 in UTC from µs since the epoch, fraction digits as needed: `2023-04-05T00:38:20.455Z`. */
+function isoFromMicros(micros: bigint): string {
+  const remainder = ((micros % 1_000_000n) + 1_000_000n) % 1_000_000n;
+  const seconds = Number((micros - remainder) / 1_000_000n);
+  const base = new Date(seconds * 1000).toISOString().slice(0, 19);
+  const fraction = remainder === 0n ? "" : `.${remainder.toString().padStart(6, "0").replace(/0+$/, "")}`;
+  return `${base}${fraction}Z`;
+}
+
+/** Micros since the epoch of a DuckDB timestamp value of any unit. */
+function timestampMicros(value: object): bigint | null {
+  const v = value as { micros?: bigint; millis?: bigint; seconds?: bigint; nanos?: bigint; isFinite?: boolean };
+  if (v.isFinite === false) return null;
+  if (v.micros !== undefined) return v.micros;
+  if (v.millis !== undefined) return v.millis * 1000n;
+  if (v.seconds !== undefined) return v.seconds * 1_000_000n;
+  if (v.nanos !== undefined) return v.nanos / 1000n;
+  return null;
 }
 
 function decimalValue(text: string, scale: number): number | string {
@@ -72,36 +87,60 @@ function decimalValue(text: string, scale: number): number | string {
   return Number.isFinite(number) && number.toFixed(scale) === text ? number : text;
 }
 
-/** A value of DuckDB's JSON form as a plain value of its type. */
-export function plainValue(value: Json, type: DuckDBType): PlainValue {
-  if (value === null) return null;
+/** A converter from DuckDB's values of a type (`reader.getColumns()`) to plain values, chosen once per column. */
+export function plainConverter(type: DuckDBType): (value: DuckDBValue) => PlainValue {
   const id = type.typeId as number;
   if (INTEGER_TYPES.has(id)) {
-    const number = Number(value);
-    return typeof value === "number" || Number.isSafeInteger(number) ? number : String(value);
+    return (value) => {
+      if (typeof value === "bigint") return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
+      return value as number | null;
+    };
   }
-  if (id === TYPE.FLOAT || id === TYPE.DOUBLE) return typeof value === "number" ? value : Number(value);
-  if (id === TYPE.DECIMAL) return decimalValue(String(value), (type as DuckDBType & { scale: number }).scale);
-  if (TIMESTAMP_TYPES.has(id)) return isoTime(String(value));
-  if (id === TYPE.DATE) return String(value);
-  if ((id === TYPE.LIST || id === TYPE.ARRAY) && Array.isArray(value)) {
-    const item = (type as DuckDBType & { valueType: DuckDBType }).valueType;
-    return value.map((element) => plainValue(element, item));
+  if (id === TYPE.FLOAT || id === TYPE.DOUBLE) return (value) => value as number | null;
+  if (id === TYPE.DECIMAL) {
+    const scale = (type as DuckDBType & { scale: number }).scale;
+    return (value) => (value === null ? null : decimalValue(String(value), scale));
   }
-  if (id === TYPE.STRUCT && typeof value === "object" && !Array.isArray(value)) {
+  if (TIMESTAMP_TYPES.has(id)) {
+    return (value) => {
+      if (value === null) return null;
+      const micros = timestampMicros(value as object);
+      return micros === null ? String(value) : isoFromMicros(micros);
+    };
+  }
+  if (id === TYPE.DATE) return (value) => (value === null ? null : String(value));
+  if (id === TYPE.LIST || id === TYPE.ARRAY) {
+    const item = plainConverter((type as DuckDBType & { valueType: DuckDBType }).valueType);
+    return (value) => (value === null ? null : (value as unknown as { items: DuckDBValue[] }).items.map(item));
+  }
+  if (id === TYPE.STRUCT) {
     const struct = type as DuckDBType & { entryNames: readonly string[]; entryTypes: readonly DuckDBType[] };
-    const out: Record<string, PlainValue> = {};
-    struct.entryNames.forEach((name, i) => (out[name] = plainValue((value as Record<string, Json>)[name] ?? null, struct.entryTypes[i])));
-    return out;
+    const entries = struct.entryNames.map((name, i) => [name, plainConverter(struct.entryTypes[i])] as const);
+    return (value) => {
+      if (value === null) return null;
+      const fields = (value as unknown as { entries: Record<string, DuckDBValue> }).entries;
+      const out: Record<string, PlainValue> = {};
+      for (const [name, convert] of entries) out[name] = convert(fields[name] ?? null);
+      return out;
+    };
   }
-  if (type.alias === "JSON" && typeof value === "string") {
-    try {
-      return JSON.parse(value) as PlainValue;
-    } catch {
-      return value;
-    }
+  if (type.alias === "JSON") {
+    return (value) => {
+      if (typeof value !== "string") return value === null ? null : String(value);
+      try {
+        return JSON.parse(value) as PlainValue;
+      } catch {
+        return value;
+      }
+    };
   }
-  return value as PlainValue;
+  return (value) =>
+    value === null || typeof value === "string" || typeof value === "boolean" || typeof value === "number" ? value : String(value);
+}
+
+/** A DuckDB value as a plain value of its type. */
+export function plainValue(value: DuckDBValue, type: DuckDBType): PlainValue {
+  return plainConverter(type)(value);
 }
 
 /** True for the DuckDB types that `numbers()` reads as ms since the epoch. */
@@ -126,11 +165,16 @@ export class QueryResult {
     const names = reader.deduplicatedColumnNames();
     const types = reader.columnTypes();
     const columns = names.map((name, i) => ({ name, type: types[i].toString() }));
-    const rows = reader.getRowsJson().map((values) => {
-      const row: ResultRow = {};
-      values.forEach((value, i) => (row[names[i]] = plainValue(value, types[i])));
-      return row;
+    const values = reader.getColumns().map((column, i) => {
+      const convert = plainConverter(types[i]);
+      return column.map(convert);
     });
+    const rows: ResultRow[] = new Array(reader.currentRowCount);
+    for (let r = 0; r < rows.length; r++) {
+      const row: ResultRow = {};
+      for (let c = 0; c < names.length; c++) row[names[c]] = values[c][r];
+      rows[r] = row;
+    }
     return new QueryResult(columns, rows);
   }
 

@@ -24,6 +24,20 @@ function readLines(sample: SampleFile): string {
   return `read_json(${sqlString(sample.file)}, format = 'newline_delimited', columns = ${LINE_COLUMNS}, maximum_object_size = ${MAX_LINE_BYTES}${lenient})`;
 }
 
+/**
+ * The lines of a JSON Lines file that hold `key` at the top level (`snapshot`, `event`) as
+ * `localTimestamp` and `value` (JSON). Lines are prefiltered by their text (`"key":`), so only
+ * the few snapshot or event lines are parsed, not every message; a cut-off line is left out.
+ */
+function sideLines(sample: SampleFile, key: string): string {
+  const candidate = `contains(line, ${sqlString(`"${key}":`)}) AND json_valid(line)`;
+  return (
+    `(SELECT CAST(j ->> '$.localTimestamp' AS DOUBLE) AS localTimestamp, j -> ${sqlString(`$.${key}`)} AS value ` +
+    `FROM (SELECT CASE WHEN ${candidate} THEN CAST(line AS JSON) END AS j FROM ${readTextLines(sample.file)} WHERE ${candidate}) ` +
+    `WHERE json_type(j -> ${sqlString(`$.${key}`)}) = 'OBJECT')`
+  );
+}
+
 /** The lines of a text file as one VARCHAR column `line` (no CSV parsing). */
 function readTextLines(file: string): string {
   return `read_csv(${sqlString(file)}, columns = {'line': 'VARCHAR'}, delim = E'\\x01', quote = '', escape = '', header = false, auto_detect = false, max_line_size = ${MAX_LINE_BYTES})`;
@@ -97,7 +111,7 @@ const SNAPSHOT_STRUCT = '{"localTimestamp":"DOUBLE","symbol":"VARCHAR","response
 export function sampleSnapshotsSql(sample: SampleFile, snapshots: readonly StoredDepthSnapshot[] | null): string {
   const source = sqlString(sample.name);
   if (snapshots === null) {
-    return `SELECT ${source} AS source, localTimestamp AS local_timestamp, snapshot ->> '$.symbol' AS symbol, snapshot -> '$.response' AS response FROM ${readLines(sample)} WHERE snapshot IS NOT NULL`;
+    return `SELECT ${source} AS source, localTimestamp AS local_timestamp, value ->> '$.symbol' AS symbol, value -> '$.response' AS response FROM ${sideLines(sample, "snapshot")}`;
   }
   const rows = snapshots.map((s: StoredDepthSnapshot) => ({ localTimestamp: s.localTimestamp, symbol: s.symbol, response: s.response }));
   return jsonRowsSql(
@@ -169,9 +183,9 @@ export function sampleEventsSql(sample: SampleFile, side: SampleEvents): string 
   const parts = [jsonRowsSql(rows, EVENT_STRUCT, `${source} AS source, ${EVENT_SELECT}`)];
   if (side.events === null) {
     parts.push(
-      `SELECT ${source} AS source, event ->> '$.kind' AS kind, localTimestamp AS local_timestamp, NULL::BIGINT AS event_time, event ->> '$.stream' AS stream, ` +
-        `event ->> '$.url' AS url, event ->> '$.detail' AS detail, NULL::VARCHAR AS field, NULL::BIGINT AS expected, NULL::BIGINT AS actual, NULL::BIGINT AS missing ` +
-        `FROM ${readLines(sample)} WHERE event IS NOT NULL`,
+      `SELECT ${source} AS source, value ->> '$.kind' AS kind, localTimestamp AS local_timestamp, NULL::BIGINT AS event_time, value ->> '$.stream' AS stream, ` +
+        `value ->> '$.url' AS url, value ->> '$.detail' AS detail, NULL::VARCHAR AS field, NULL::BIGINT AS expected, NULL::BIGINT AS actual, NULL::BIGINT AS missing ` +
+        `FROM ${sideLines(sample, "event")}`,
     );
   }
   return parts.join("\nUNION ALL\n");

@@ -3,15 +3,18 @@
  * crash or SIGKILL loses nothing already received. Its lines use the recording format of the
  * bundled fixtures, plus a header and events:
  *
- *   {"journal":"streamlab","formatVersion":1,"meta":{...}}          first line
+ *   {"journal":"streamlab","formatVersion":1,"meta":{...},"writer":{...}}   first line
  *   {"localTimestamp":1680652700441.533,"stream":"btcusdt@trade","data":{...}}   a message, bytes as received
  *   {"localTimestamp":...,"snapshot":{"symbol","limit","response"}}   a REST depth snapshot
  *   {"localTimestamp":...,"event":{"kind","url","detail",...}}       a connection event
  *
- * `finishJournal` (finish.ts) turns a journal into a sample file (.json) with one atomic
- * rename; `recoverJournal` does the same for a journal whose capture never finished.
+ * `finishJournal` (finish.ts) turns a journal into a format-2 sample (`.jsonl`: a header line,
+ * then these lines unchanged) with one atomic rename; `recoverJournal` does the same for a
+ * journal whose capture never finished. `writer` (process id and host) tells a later capture
+ * whether the journal's writer is still running.
  */
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { InvalidArgumentError, StreamlabError, excerpt } from "../errors";
 import type { CaptureEvent, SampleMeta, StoredDepthSnapshot } from "./sample-format";
@@ -22,7 +25,42 @@ export const JOURNAL_SUFFIX = ".partial.jsonl";
 const COMBINED_PREFIX = '{"stream":"';
 
 /** The journal's first line: what is known when the capture starts. */
-export type JournalHeaderMeta = Pick<SampleMeta, "source" | "symbols" | "streams" | "startedAt" | "library">;
+export type JournalHeaderMeta = Pick<SampleMeta, "source" | "symbols" | "streams" | "startedAt" | "library" | "part">;
+
+/** Which process writes a journal, so that another one can tell whether it is still running. */
+export interface JournalWriterInfo {
+  readonly pid: number;
+  readonly host: string;
+}
+
+/** This process as a journal writer. */
+export function thisWriter(): JournalWriterInfo {
+  return { pid: process.pid, host: os.hostname() };
+}
+
+/** Journals this process has open, by absolute path. */
+const openJournals = new Set<string>();
+
+/** Whether this process is writing `file` right now. */
+export function isJournalOpenHere(file: string): boolean {
+  return openJournals.has(path.resolve(file));
+}
+
+/**
+ * Whether the process that writes `file` (its header's `writer`) may still be running: this
+ * process with the journal open, or another live process on this host. A journal without a
+ * writer, from another host, or whose process is gone is not in use.
+ */
+export function isJournalInUse(file: string, writer: JournalWriterInfo | null): boolean {
+  if (isJournalOpenHere(file)) return true;
+  if (!writer || writer.host !== os.hostname() || writer.pid === process.pid) return false;
+  try {
+    process.kill(writer.pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
 
 /**
  * Appends lines to a journal file. Writes are batched per turn of the event loop and handed to
@@ -34,14 +72,25 @@ export class JournalWriter {
   private pending: string[] = [];
   private flushQueued = false;
   private closed = false;
+  private written = 0;
+  private pendingBytes = 0;
 
   private constructor(file: string, fd: number) {
     this.file = file;
     this.fd = fd;
+    openJournals.add(path.resolve(file));
   }
 
-  /** Creates `<dir>/<name>.partial.jsonl` and writes the header line; `JOURNAL_EXISTS` if the file exists. */
-  static create(dir: string, name: string, meta: JournalHeaderMeta): JournalWriter {
+  /** Bytes in the file plus those waiting to be written. */
+  get bytes(): number {
+    return this.written + this.pendingBytes;
+  }
+
+  /**
+   * Creates `<dir>/<name>.partial.jsonl` and writes the header line (with `writer` when given);
+   * `JOURNAL_EXISTS` if the file exists.
+   */
+  static create(dir: string, name: string, meta: JournalHeaderMeta, writer?: JournalWriterInfo): JournalWriter {
     fs.mkdirSync(dir, { recursive: true });
     const file = path.join(dir, name + JOURNAL_SUFFIX);
     let fd: number;
@@ -49,11 +98,18 @@ export class JournalWriter {
       fd = fs.openSync(file, "wx");
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      throw new InvalidArgumentError("JOURNAL_EXISTS", `Journal ${file} already exists: choose another name; captured data is never overwritten.`, { cause: error });
+      throw new InvalidArgumentError(
+        "JOURNAL_EXISTS",
+        `Journal ${file} already exists: choose another name; captured data is never overwritten.`,
+        { cause: error },
+      );
     }
-    const writer = new JournalWriter(file, fd);
-    fs.writeSync(fd, JSON.stringify({ journal: "streamlab", formatVersion: 1, meta }) + "\n");
-    return writer;
+    const journal = new JournalWriter(file, fd);
+    journal.writeNow(
+      JSON.stringify(writer ? { journal: "streamlab", formatVersion: 1, meta, writer } : { journal: "streamlab", formatVersion: 1, meta }) +
+        "\n",
+    );
+    return journal;
   }
 
   /**
@@ -62,7 +118,10 @@ export class JournalWriter {
    */
   appendFrame(frameText: string, localTimestamp: number): void {
     if (!frameText.startsWith(COMBINED_PREFIX)) {
-      throw new InvalidArgumentError("NOT_A_COMBINED_FRAME", `Cannot journal ${excerpt(frameText, 80)}: expected a combined-stream frame {"stream":...,"data":...}.`);
+      throw new InvalidArgumentError(
+        "NOT_A_COMBINED_FRAME",
+        `Cannot journal ${excerpt(frameText, 80)}: expected a combined-stream frame {"stream":...,"data":...}.`,
+      );
     }
     this.push(`{"localTimestamp":${localTimestamp},${frameText.slice(1)}`);
   }
@@ -82,6 +141,7 @@ export class JournalWriter {
   private push(line: string): void {
     if (this.closed) throw new StreamlabError("JOURNAL_CLOSED", `Journal ${this.file} is closed: nothing more can be appended.`);
     this.pending.push(line);
+    this.pendingBytes += line.length + 1;
     if (!this.flushQueued) {
       this.flushQueued = true;
       queueMicrotask(() => this.flush());
@@ -94,7 +154,15 @@ export class JournalWriter {
     if (this.pending.length === 0 || this.closed) return;
     const text = this.pending.join("\n") + "\n";
     this.pending = [];
-    fs.writeSync(this.fd, text);
+    this.pendingBytes = 0;
+    this.writeNow(text);
+  }
+
+  private writeNow(text: string): void {
+    const buffer = Buffer.from(text, "utf8");
+    let offset = 0;
+    while (offset < buffer.length) offset += fs.writeSync(this.fd, buffer, offset, buffer.length - offset);
+    this.written += buffer.length;
   }
 
   /** Flushes, syncs to disk and closes the file. */
@@ -104,6 +172,7 @@ export class JournalWriter {
     fs.fsyncSync(this.fd);
     fs.closeSync(this.fd);
     this.closed = true;
+    openJournals.delete(path.resolve(this.file));
   }
 }
 

@@ -1,17 +1,22 @@
 /**
  * A sample's metadata, computed from its messages: counts per stream, symbols and streams in
  * first-seen order, the event-time range and the sequence gaps. Every reader and writer of
- * samples builds its `SampleMeta` here, so they all agree.
+ * samples builds its `SampleMeta` here, so they all agree: `SampleMetaBuilder` takes messages
+ * one at a time (a capture, a journal read line by line) and keeps only the summary.
  */
 import { eventsOf } from "../binance/schema";
-import { findSequenceGaps } from "../binance/sequence";
+import { SequenceTracker, type SequenceGap } from "../binance/sequence";
 import { symbolOfEvent } from "../binance/stream-schemas";
 import {
   LIBRARY,
+  MAX_HEADER_EVENTS,
   SAMPLE_FORMAT,
   SAMPLE_FORMAT_VERSION,
+  type CaptureEvent,
+  type CaptureEventKind,
   type Sample,
   type SampleMeta,
+  type SamplePart,
   type SampleSource,
   type StoredDepthSnapshot,
   type StoredMessage,
@@ -20,31 +25,113 @@ import {
 /** What is known about a sample besides its messages; everything else is computed. */
 export type KnownSampleMeta = Partial<Omit<SampleMeta, "format" | "formatVersion">> & { source: SampleSource };
 
-/** Symbols and stream names in first-seen order, counts per stream and the event-time range. */
-function describeMessages(messages: readonly StoredMessage[]) {
-  const countsByStream: Record<string, number> = {};
-  const symbols: string[] = [];
-  let firstEventTime: number | null = null;
-  let lastEventTime: number | null = null;
-  const seen = new Set<string>();
-  for (const message of messages) {
-    countsByStream[message.stream] = (countsByStream[message.stream] ?? 0) + 1;
+/**
+ * Builds a `SampleMeta` message by message, holding only counts, the id chains and the events.
+ * A rotated capture hands its chains from one part to the next (`continueFrom`), so a gap at a
+ * file boundary is still found and nothing at the boundary is mistaken for one.
+ */
+export class SampleMetaBuilder {
+  private readonly countsByStream: Record<string, number> = {};
+  private readonly symbols: string[] = [];
+  private readonly seenSymbols = new Set<string>();
+  private readonly gaps: SequenceGap[] = [];
+  private readonly events: CaptureEvent[] = [];
+  private readonly eventCounts: Partial<Record<CaptureEventKind, number>> = {};
+  private readonly tracker: SequenceTracker;
+  private checked = 0;
+  private readonly checkedBefore: number;
+  private firstEventTime: number | null = null;
+  private lastEventTime: number | null = null;
+  private count = 0;
+  private snapshots = 0;
+
+  /** `continueFrom`: the builder of the file before, whose id chains this one continues. */
+  constructor(continueFrom?: SampleMetaBuilder) {
+    this.tracker = continueFrom?.tracker ?? new SequenceTracker();
+    this.checkedBefore = continueFrom ? continueFrom.checkedBefore + continueFrom.checked : 0;
+  }
+
+  /** Messages added so far. */
+  get messageCount(): number {
+    return this.count;
+  }
+
+  /** Snapshots added so far. */
+  get snapshotCount(): number {
+    return this.snapshots;
+  }
+
+  /** Sequence gaps found so far. */
+  get gapCount(): number {
+    return this.gaps.length;
+  }
+
+  /** Counts one message; its gap, if it reveals one, is returned and kept. */
+  addMessage(stream: string, data: unknown, localTimestamp: number | null): SequenceGap | null {
+    this.countsByStream[stream] = (this.countsByStream[stream] ?? 0) + 1;
+    this.count++;
     // Array streams (`!ticker@arr`) carry one event per symbol; a liquidation keeps its symbol in `o.s`.
-    for (const event of eventsOf(message.data)) {
-      const symbol = symbolOfEvent(message.stream, event);
-      if (symbol && !seen.has(symbol)) {
-        seen.add(symbol);
-        symbols.push(symbol);
+    for (const event of eventsOf(data)) {
+      if (typeof event !== "object" || event === null) continue;
+      const symbol = symbolOfEvent(stream, event);
+      if (symbol !== null && !this.seenSymbols.has(symbol)) {
+        this.seenSymbols.add(symbol);
+        this.symbols.push(symbol);
       }
-      const E = (event as Record<string, unknown> | null)?.E;
-      const eventTime = typeof E === "number" ? E : null;
-      if (eventTime !== null) {
-        if (firstEventTime === null || eventTime < firstEventTime) firstEventTime = eventTime;
-        if (lastEventTime === null || eventTime > lastEventTime) lastEventTime = eventTime;
+      const eventTime = (event as Record<string, unknown>).E;
+      if (typeof eventTime === "number") {
+        if (this.firstEventTime === null || eventTime < this.firstEventTime) this.firstEventTime = eventTime;
+        if (this.lastEventTime === null || eventTime > this.lastEventTime) this.lastEventTime = eventTime;
       }
     }
+    const gap = this.tracker.check(stream, data, localTimestamp);
+    this.checked++;
+    if (gap === null) return null;
+    const local = { ...gap, index: gap.index - this.checkedBefore };
+    this.gaps.push(local);
+    return local;
   }
-  return { countsByStream, symbols, streams: Object.keys(countsByStream), firstEventTime, lastEventTime };
+
+  /** Counts one snapshot. */
+  addSnapshot(): void {
+    this.snapshots++;
+  }
+
+  /** Keeps one event. */
+  addEvent(event: CaptureEvent): void {
+    this.events.push(event);
+    this.eventCounts[event.kind] = (this.eventCounts[event.kind] ?? 0) + 1;
+  }
+
+  /**
+   * The metadata: what `known` gives (symbols and streams only when non-empty), the rest
+   * computed. `complete` defaults to true, `library` to this library. With `forHeader`, at most
+   * `MAX_HEADER_EVENTS` events are listed (the counts cover them all).
+   */
+  build(known: KnownSampleMeta & { part?: SamplePart }, forHeader = false): SampleMeta {
+    const events = known.events ? [...known.events] : this.events;
+    const eventCounts: Partial<Record<CaptureEventKind, number>> = { ...this.eventCounts };
+    if (known.events) for (const event of known.events) eventCounts[event.kind] = (eventCounts[event.kind] ?? 0) + 1;
+    const meta: SampleMeta = {
+      format: SAMPLE_FORMAT,
+      formatVersion: SAMPLE_FORMAT_VERSION,
+      library: known.library ?? LIBRARY,
+      source: known.source,
+      symbols: known.symbols?.length ? known.symbols : [...this.symbols],
+      streams: known.streams?.length ? known.streams : Object.keys(this.countsByStream),
+      startedAt: known.startedAt ?? null,
+      endedAt: known.endedAt ?? null,
+      firstEventTime: this.firstEventTime,
+      lastEventTime: this.lastEventTime,
+      count: this.count,
+      countsByStream: { ...this.countsByStream },
+      complete: known.complete ?? true,
+      gaps: [...this.gaps],
+      events: forHeader && events.length > MAX_HEADER_EVENTS ? events.slice(0, MAX_HEADER_EVENTS) : events,
+      eventCounts,
+    };
+    return known.part ? { ...meta, part: known.part } : meta;
+  }
 }
 
 /**
@@ -52,24 +139,10 @@ function describeMessages(messages: readonly StoredMessage[]) {
  * the rest computed. `complete` defaults to true, `library` to this library.
  */
 export function buildSampleMeta(messages: readonly StoredMessage[], known: KnownSampleMeta): SampleMeta {
-  const described = describeMessages(messages);
-  return {
-    format: SAMPLE_FORMAT,
-    formatVersion: SAMPLE_FORMAT_VERSION,
-    library: known.library ?? LIBRARY,
-    source: known.source,
-    symbols: known.symbols?.length ? known.symbols : described.symbols,
-    streams: known.streams?.length ? known.streams : described.streams,
-    startedAt: known.startedAt ?? null,
-    endedAt: known.endedAt ?? null,
-    firstEventTime: described.firstEventTime,
-    lastEventTime: described.lastEventTime,
-    count: messages.length,
-    countsByStream: described.countsByStream,
-    complete: known.complete ?? true,
-    gaps: findSequenceGaps(messages),
-    events: known.events ?? [],
-  };
+  const builder = new SampleMetaBuilder();
+  for (const message of messages) builder.addMessage(message.stream, message.data, message.localTimestamp);
+  const { eventCounts: _counts, ...meta } = builder.build({ ...known, events: known.events ?? [] });
+  return meta;
 }
 
 /**

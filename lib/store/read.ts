@@ -1,15 +1,16 @@
 /**
- * Reading samples: `loadSample` reads every format the workspace meets: sample files (.json)
- * written by write.ts, the seed notebook's JSON arrays of `{stream, data}`, JSONL recordings
- * (.jsonl, .jsonl.gz, the fixtures' format) and unfinished capture journals (.partial.jsonl).
- * Every problem is a `SampleFileError` naming the file and what is wrong.
+ * Reading samples: `loadSample` reads every format the workspace meets: format-2 samples
+ * (`.jsonl` with a header line), format-1 samples (`.json`, one document), the seed notebook's
+ * JSON arrays of `{stream, data}`, JSONL recordings (.jsonl, .jsonl.gz, the fixtures' format) and
+ * unfinished capture journals (.partial.jsonl). Only regular files are read, line files line by
+ * line, and what a file says about itself is checked (validate.ts). Every problem is a
+ * `SampleFileError` naming the file and what is wrong.
  */
-import * as fs from "fs";
 import * as path from "path";
-import * as zlib from "zlib";
 import { SampleFileError, excerpt } from "../errors";
-import { JOURNAL_SUFFIX, type JournalHeaderMeta } from "./journal";
-import { buildSampleMeta } from "./meta";
+import { readLines, readWholeFile } from "./files";
+import { JOURNAL_SUFFIX, type JournalHeaderMeta, type JournalWriterInfo } from "./journal";
+import { SampleMetaBuilder, buildSampleMeta } from "./meta";
 import {
   SAMPLE_FORMAT,
   SAMPLE_FORMAT_VERSION,
@@ -20,29 +21,14 @@ import {
   type StoredDepthSnapshot,
   type StoredMessage,
 } from "./sample-format";
-
-/** What a line-oriented file (journal or JSONL recording) holds. */
-export interface ParsedLines {
-  header: JournalHeaderMeta | null;
-  messages: StoredMessage[];
-  /** The exact text of each message line, same order as `messages`. */
-  messageLines: string[];
-  snapshots: StoredDepthSnapshot[];
-  events: CaptureEvent[];
-  /** True when the last line was cut off (an unfinished write) and was left out. */
-  truncatedTail: boolean;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+import { checkEventLine, checkJournalHeader, checkSampleMeta, checkSnapshotLine, isRecord } from "./validate";
 
 /**
  * `value` as a stored message, or a `SampleFileError` (`INVALID_MESSAGE`) that says where in
  * `file` it is (`where`, e.g. "Line 3") and what a message looks like.
  */
 export function checkMessage(value: unknown, where: string, file: string): StoredMessage {
-  if (!isRecord(value) || typeof value.stream !== "string" || !isRecord(value.data) && !Array.isArray(value.data)) {
+  if (!isRecord(value) || typeof value.stream !== "string" || (!isRecord(value.data) && !Array.isArray(value.data))) {
     throw new SampleFileError(
       "INVALID_MESSAGE",
       `${where} of ${file} is not a stream message: got ${excerpt(JSON.stringify(value) ?? String(value), 120)}, expected {"stream": "...", "data": {...}}.`,
@@ -51,108 +37,180 @@ export function checkMessage(value: unknown, where: string, file: string): Store
   }
   const localTimestamp = value.localTimestamp;
   if (localTimestamp !== undefined && localTimestamp !== null && typeof localTimestamp !== "number") {
-    throw new SampleFileError("INVALID_MESSAGE", `${where} of ${file} has localTimestamp ${JSON.stringify(localTimestamp)}: expected a number of ms.`, file);
+    throw new SampleFileError(
+      "INVALID_MESSAGE",
+      `${where} of ${file} has localTimestamp ${JSON.stringify(localTimestamp)}: expected a number of ms.`,
+      file,
+    );
   }
   return { localTimestamp: typeof localTimestamp === "number" ? localTimestamp : null, stream: value.stream, data: value.data };
 }
 
+/** One line of a line file (journal, format-2 sample, JSONL recording), parsed and checked. */
+export type LineRecord =
+  | { readonly kind: "sample-header"; readonly meta: SampleMeta }
+  | { readonly kind: "journal-header"; readonly meta: JournalHeaderMeta; readonly writer: JournalWriterInfo | null }
+  | { readonly kind: "message"; readonly message: StoredMessage }
+  | { readonly kind: "snapshot"; readonly snapshot: Omit<StoredDepthSnapshot, "messageIndex"> }
+  | { readonly kind: "event"; readonly event: CaptureEvent };
+
 /**
- * Splits a journal or JSONL recording into its header, messages, snapshots and events. A cut-off
- * last line of a journal is left out (`truncatedTail`); any other bad line is a `CORRUPT_LINE`.
+ * Parses line `number` of `file`. Headers are recognised on line 1 only. Throws `CORRUPT_LINE`
+ * (not JSON, not an object), `INVALID_MESSAGE`, `INVALID_META` or `UNSUPPORTED_VERSION`.
  */
-export function parseLines(text: string, file: string, isJournal: boolean): ParsedLines {
-  const result: ParsedLines = { header: null, messages: [], messageLines: [], snapshots: [], events: [], truncatedTail: false };
-  const lines = text.split("\n");
-  if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    if (line.trim() === "") continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch (error) {
-      if (i === lines.length - 1 && isJournal) {
-        result.truncatedTail = true;
-        break;
-      }
-      throw new SampleFileError(
-        "CORRUPT_LINE",
-        `Line ${i + 1} of ${file} is not valid JSON (${(error as Error).message}): ${excerpt(line, 120)}.` +
-          (i === lines.length - 1 ? " The file looks truncated." : ""),
-        file,
-      );
-    }
-    if (!isRecord(value)) throw new SampleFileError("CORRUPT_LINE", `Line ${i + 1} of ${file} is not a JSON object: ${excerpt(line, 120)}.`, file);
-    if (i === 0 && value.journal === "streamlab") {
-      result.header = value.meta as JournalHeaderMeta;
-    } else if (isRecord(value.snapshot)) {
-      const s = value.snapshot;
-      result.snapshots.push({
-        localTimestamp: typeof value.localTimestamp === "number" ? value.localTimestamp : null,
-        symbol: String(s.symbol),
-        limit: Number(s.limit),
-        response: s.response as StoredDepthSnapshot["response"],
-        messageIndex: result.messages.length,
-      });
-    } else if (isRecord(value.event)) {
-      result.events.push({ localTimestamp: Number(value.localTimestamp), ...(value.event as Omit<CaptureEvent, "localTimestamp">) });
-    } else {
-      result.messages.push(checkMessage(value, `Line ${i + 1}`, file));
-      result.messageLines.push(line);
-    }
+export function parseLine(text: string, number: number, file: string): LineRecord {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new SampleFileError(
+      "CORRUPT_LINE",
+      `Line ${number} of ${file} is not valid JSON (${(error as Error).message}): ${excerpt(text, 120)}.`,
+      file,
+      { cause: error },
+    );
   }
-  return result;
+  if (!isRecord(value))
+    throw new SampleFileError("CORRUPT_LINE", `Line ${number} of ${file} is not a JSON object: ${excerpt(text, 120)}.`, file);
+  if (number === 1 && value.format === SAMPLE_FORMAT) {
+    checkVersion(value.formatVersion, file);
+    return {
+      kind: "sample-header",
+      meta: checkSampleMeta(
+        { ...(isRecord(value.meta) ? value.meta : {}), format: SAMPLE_FORMAT, formatVersion: value.formatVersion },
+        file,
+        "The header",
+      ),
+    };
+  }
+  if (number === 1 && value.journal === "streamlab") {
+    const writer =
+      isRecord(value.writer) && typeof value.writer.pid === "number" && typeof value.writer.host === "string"
+        ? (value.writer as unknown as JournalWriterInfo)
+        : null;
+    return { kind: "journal-header", meta: checkJournalHeader(value.meta, file), writer };
+  }
+  if (isRecord(value.snapshot)) return { kind: "snapshot", snapshot: checkSnapshotLine(value, value.snapshot, file, `Line ${number}`) };
+  if (isRecord(value.event)) return { kind: "event", event: checkEventLine(value, value.event, file, `Line ${number}`) };
+  return { kind: "message", message: checkMessage(value, `Line ${number}`, file) };
+}
+
+function checkVersion(version: unknown, file: string): void {
+  if (typeof version !== "number" || !Number.isInteger(version) || version < 1 || version > SAMPLE_FORMAT_VERSION) {
+    throw new SampleFileError(
+      "UNSUPPORTED_VERSION",
+      `Sample file ${file} has formatVersion ${JSON.stringify(version)}: this library reads up to ${SAMPLE_FORMAT_VERSION}.`,
+      file,
+    );
+  }
 }
 
 /** A journal's source, with the URLs its capture opened (from its `open` events). */
-function sourceOfJournal(header: JournalHeaderMeta | null, events: readonly CaptureEvent[], fallback: SampleSource): SampleSource {
+export function sourceOfJournal(header: JournalHeaderMeta | null, openedUrls: readonly string[], fallback: SampleSource): SampleSource {
   if (!header) return fallback;
-  const opened = events.filter((event) => event.kind === "open" && event.url).map((event) => event.url as string);
-  return { ...header.source, urls: [...new Set([...(header.source.urls ?? []), ...opened])] };
+  return { ...header.source, urls: [...new Set([...(header.source.urls ?? []), ...openedUrls])] };
 }
 
-/**
- * The metadata of a parsed line file: its header's fields, the URLs its capture opened, its
- * events then `extra.events`, and an `error` event when its last line was cut off.
- * `fallbackSource` is used when there is no journal header.
- */
-export function lineFileMeta(
-  parsed: ParsedLines,
-  fallbackSource: SampleSource,
-  extra: { endedAt?: string | null; complete: boolean; events?: readonly CaptureEvent[] },
-): SampleMeta {
-  const events = [...parsed.events, ...(extra.events ?? [])];
-  if (parsed.truncatedTail) {
-    events.push({ localTimestamp: Date.now(), kind: "error", detail: "The journal's last line was cut off mid-write and was left out." });
+/** Everything a line file holds, read line by line. */
+interface LineFileContent {
+  sampleHeader: SampleMeta | null;
+  journalHeader: JournalHeaderMeta | null;
+  builder: SampleMetaBuilder;
+  messages: StoredMessage[];
+  snapshots: StoredDepthSnapshot[];
+  events: CaptureEvent[];
+  openedUrls: string[];
+  truncatedTail: boolean;
+}
+
+/** Reads a line file strictly: a cut-off last line of a journal is left out (`truncatedTail`); any other bad line throws. */
+function readLineFile(file: string, isJournal: boolean): LineFileContent {
+  const content: LineFileContent = {
+    sampleHeader: null,
+    journalHeader: null,
+    builder: new SampleMetaBuilder(),
+    messages: [],
+    snapshots: [],
+    events: [],
+    openedUrls: [],
+    truncatedTail: false,
+  };
+  for (const line of readLines(file)) {
+    if (line.text.trim() === "") continue;
+    let record: LineRecord;
+    try {
+      record = parseLine(line.text, line.number, file);
+    } catch (error) {
+      if (line.last && isJournal && !line.terminated) {
+        content.truncatedTail = true;
+        break;
+      }
+      if (line.last && error instanceof SampleFileError && error.code === "CORRUPT_LINE") {
+        throw new SampleFileError("CORRUPT_LINE", `${error.message} The file looks truncated.`, file, { cause: error });
+      }
+      throw error;
+    }
+    switch (record.kind) {
+      case "sample-header":
+        content.sampleHeader = record.meta;
+        break;
+      case "journal-header":
+        content.journalHeader = record.meta;
+        break;
+      case "message":
+        content.messages.push(record.message);
+        content.builder.addMessage(record.message.stream, record.message.data, record.message.localTimestamp);
+        break;
+      case "snapshot":
+        content.snapshots.push({ ...record.snapshot, messageIndex: content.messages.length });
+        break;
+      case "event":
+        content.events.push(record.event);
+        if (record.event.kind === "open" && record.event.url) content.openedUrls.push(record.event.url);
+        break;
+    }
   }
-  const header = parsed.header;
-  return buildSampleMeta(parsed.messages, {
-    source: sourceOfJournal(header, events, fallbackSource),
+  return content;
+}
+
+/** The event noting a journal's cut-off last line. */
+export function truncatedTailEvent(): CaptureEvent {
+  return { localTimestamp: Date.now(), kind: "error", detail: "The journal's last line was cut off mid-write and was left out." };
+}
+
+function loadLineSample(file: string): Sample {
+  const isJournal = file.endsWith(JOURNAL_SUFFIX);
+  const content = readLineFile(file, isJournal);
+  const { messages, snapshots } = content;
+  if (content.sampleHeader) {
+    const header = content.sampleHeader;
+    if (header.count !== messages.length) {
+      throw new SampleFileError(
+        "COUNT_MISMATCH",
+        `Sample file ${file} says count ${header.count} but holds ${messages.length} messages.`,
+        file,
+      );
+    }
+    return { ...header, events: content.events, file, messages, snapshots };
+  }
+  const events = content.truncatedTail ? [...content.events, truncatedTailEvent()] : content.events;
+  const header = content.journalHeader;
+  const { eventCounts: _counts, ...meta } = content.builder.build({
+    source: sourceOfJournal(header, content.openedUrls, { kind: "recording", file: path.basename(file) }),
     library: header?.library,
     symbols: header?.symbols,
     streams: header?.streams,
     startedAt: header?.startedAt ?? null,
-    endedAt: extra.endedAt ?? null,
-    complete: extra.complete,
+    endedAt: null,
+    complete: !isJournal,
     events,
+    ...(header?.part ? { part: header.part } : {}),
   });
+  return { ...meta, file, messages, snapshots };
 }
 
-/** The text of `file`, gunzipped when it ends in `.gz`. */
-export function readText(file: string): string {
-  if (!fs.existsSync(file)) throw new SampleFileError("FILE_NOT_FOUND", `Sample file ${file} does not exist.`, file);
-  const buffer = fs.readFileSync(file);
-  if (file.endsWith(".gz")) {
-    try {
-      return zlib.gunzipSync(buffer).toString("utf8");
-    } catch (error) {
-      throw new SampleFileError("CORRUPT_GZIP", `Recording ${file} is not a complete gzip file (${(error as Error).message}).`, file, { cause: error });
-    }
-  }
-  return buffer.toString("utf8");
-}
-
-function loadJsonSample(file: string, text: string): Sample {
+function loadJsonSample(file: string): Sample {
+  const text = readWholeFile(file).toString("utf8");
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -171,36 +229,36 @@ function loadJsonSample(file: string, text: string): Sample {
       file,
     );
   }
-  if (typeof value.formatVersion !== "number" || value.formatVersion > SAMPLE_FORMAT_VERSION) {
+  checkVersion(value.formatVersion, file);
+  if (!Array.isArray(value.messages)) throw new SampleFileError("INVALID_SAMPLE", `Sample file ${file} has no "messages" array.`, file);
+  const messages = value.messages.map((item, i) => checkMessage(item, `Message ${i}`, file));
+  if (value.count !== messages.length && Number.isInteger(value.count)) {
     throw new SampleFileError(
-      "UNSUPPORTED_VERSION",
-      `Sample file ${file} has formatVersion ${JSON.stringify(value.formatVersion)}: this library reads up to ${SAMPLE_FORMAT_VERSION}.`,
+      "COUNT_MISMATCH",
+      `Sample file ${file} says count ${String(value.count)} but holds ${messages.length} messages.`,
       file,
     );
   }
-  if (!Array.isArray(value.messages)) throw new SampleFileError("INVALID_SAMPLE", `Sample file ${file} has no "messages" array.`, file);
-  const messages = value.messages.map((item, i) => checkMessage(item, `Message ${i}`, file));
-  const sample = value as unknown as Sample;
-  if (sample.count !== messages.length) {
-    throw new SampleFileError("COUNT_MISMATCH", `Sample file ${file} says count ${sample.count} but holds ${messages.length} messages.`, file);
-  }
-  return { ...sample, file, messages, snapshots: Array.isArray(value.snapshots) ? (value.snapshots as StoredDepthSnapshot[]) : [] };
-}
-
-function loadLineSample(file: string, text: string): Sample {
-  const isJournal = file.endsWith(JOURNAL_SUFFIX);
-  const parsed = parseLines(text, file, isJournal);
-  const meta = lineFileMeta(parsed, { kind: "recording", file: path.basename(file) }, { complete: !isJournal });
-  return { ...meta, file, messages: parsed.messages, snapshots: parsed.snapshots };
+  const { messages: _messages, snapshots: rawSnapshots, ...rest } = value;
+  const meta = checkSampleMeta(rest, file, "The sample");
+  if (rawSnapshots !== undefined && !Array.isArray(rawSnapshots))
+    throw new SampleFileError("INVALID_SAMPLE", `Sample file ${file} has "snapshots" that is not a list.`, file);
+  const snapshots = ((rawSnapshots ?? []) as unknown[]).map((snapshot, i) => {
+    if (!isRecord(snapshot)) throw new SampleFileError("INVALID_SAMPLE", `Snapshot ${i} of ${file} is not an object.`, file);
+    const checked = checkSnapshotLine(snapshot, snapshot, file, `Snapshot ${i}`);
+    return { ...checked, messageIndex: typeof snapshot.messageIndex === "number" ? snapshot.messageIndex : 0 };
+  });
+  return { ...meta, file, messages, snapshots };
 }
 
 /**
- * Loads a sample, a seed JSON array, a JSONL recording (.jsonl / .jsonl.gz) or an unfinished
- * capture journal (.partial.jsonl, loaded with `complete: false`). Throws `SampleFileError`
- * naming the file and what is wrong for anything else.
+ * Loads a format-2 sample (.jsonl with a header), a format-1 sample (.json), a seed JSON array,
+ * a JSONL recording (.jsonl / .jsonl.gz) or an unfinished capture journal (.partial.jsonl,
+ * loaded with `complete: false`). Throws `SampleFileError` naming the file and what is wrong for
+ * anything else, including files that are not regular files (`NOT_A_FILE`) and metadata that
+ * does not hold up (`INVALID_META`).
  * @example const sample = loadSample("data/bundled/btcusdt-trade.json"); sample.messages[0].data
  */
 export function loadSample(file: string): Sample {
-  const text = readText(file);
-  return /\.jsonl(\.gz)?$/.test(file) ? loadLineSample(file, text) : loadJsonSample(file, text);
+  return /\.jsonl(\.gz)?$/.test(file) ? loadLineSample(file) : loadJsonSample(file);
 }

@@ -2,14 +2,27 @@
  * The sample format: what a sample file holds, and how one line of a capture journal or of a
  * JSONL recording looks. Types and constants only; reading and writing live in read.ts,
  * write.ts, finish.ts and journal.ts.
+ *
+ * Format 2 (written since streamlab 0.1): `<name>.jsonl`, JSON Lines. Line 1 is the header
+ * `{"format":"streamlab.sample","formatVersion":2,"meta":{…SampleMeta…}}`; then the capture
+ * journal's lines in arrival order, unchanged: messages `{"localTimestamp":…,"stream":…,"data":…}`
+ * (bytes as received), REST snapshots `{"localTimestamp":…,"snapshot":{…}}` and events
+ * `{"localTimestamp":…,"event":{…}}`. Format 1 (`<name>.json`, one JSON document with a
+ * `messages` array) is still read.
  */
 import type { RawDepthSnapshot } from "../binance/raw";
 import type { SequenceGap } from "../binance/sequence";
 
 /** `format` field of every sample file this library writes. */
 export const SAMPLE_FORMAT = "streamlab.sample";
-/** Bumped when a sample file's shape changes incompatibly. */
-export const SAMPLE_FORMAT_VERSION = 1;
+/** The format version this library writes; it reads every version up to this one. */
+export const SAMPLE_FORMAT_VERSION = 2;
+
+/** File-name ending of a format-2 sample. */
+export const SAMPLE_SUFFIX = ".jsonl";
+
+/** At most this many events are copied into a sample's header; every event stays in its body. */
+export const MAX_HEADER_EVENTS = 1000;
 
 /** One stream message exactly as received, plus when this machine received it. */
 export interface StoredMessage {
@@ -31,7 +44,14 @@ export interface StoredDepthSnapshot {
   readonly messageIndex: number;
 }
 
-/** What happened on the connections during a capture. */
+/**
+ * What happened on the connections during a capture: `open`, `close`, `reconnect` (an attempt
+ * after a failure), `error`, `malformed-frame` (a frame that is not a message; never stored as
+ * one), `server-error`, `silent`, `stall` (the watchdog replaced a connection that stopped
+ * delivering), `gap` (messages lost on a stream, with `loss`), `handover` (a connection replaced
+ * by an overlapping one, nothing lost), `rotate` (a new sample file started), `stopped`, and the
+ * local-book upkeep of depth streams: `depth-gap`, `resync`, `resync-retry`.
+ */
 export type CaptureEventKind =
   | "open"
   | "close"
@@ -40,6 +60,10 @@ export type CaptureEventKind =
   | "malformed-frame"
   | "server-error"
   | "silent"
+  | "stall"
+  | "gap"
+  | "handover"
+  | "rotate"
   | "stopped"
   /** A diff-depth event whose `pu` is not the previous `u`: the local book needs a new snapshot (capture/depth-resync.ts). */
   | "depth-gap"
@@ -47,6 +71,41 @@ export type CaptureEventKind =
   | "resync"
   /** A snapshot fetch that failed (429/418, timeout, error) or came back older than the gap, and is retried after a delay. */
   | "resync-retry";
+
+/** Every `CaptureEventKind`, for checks. */
+export const CAPTURE_EVENT_KINDS: readonly CaptureEventKind[] = [
+  "open",
+  "close",
+  "reconnect",
+  "error",
+  "malformed-frame",
+  "server-error",
+  "silent",
+  "stall",
+  "gap",
+  "handover",
+  "rotate",
+  "stopped",
+  "depth-gap",
+  "resync",
+  "resync-retry",
+];
+
+/**
+ * Messages a stream lost while its connection was replaced: the last message stored before and
+ * the first after, by id where the stream has ids (`t`, `a`, `u`), else by event time `E`.
+ */
+export interface StreamLoss {
+  /** The id field compared (`"t"`, `"a"`, `"u"`), or `"E"` for a stream without ids. */
+  readonly field: string;
+  readonly lastBefore: number | null;
+  readonly firstAfter: number | null;
+  /** Ids missing in between where they can be counted (trade and aggTrade ids), else null. */
+  readonly missing: number | null;
+  /** Receive times of the two messages. */
+  readonly lastBeforeAt: number | null;
+  readonly firstAfterAt: number | null;
+}
 
 /** One event of a capture's life, with its time. */
 export interface CaptureEvent {
@@ -56,6 +115,8 @@ export interface CaptureEvent {
   readonly stream?: string;
   /** A sentence; for malformed frames it includes the frame text (shortened). */
   readonly detail?: string;
+  /** For `gap` events: what was lost. */
+  readonly loss?: StreamLoss;
 }
 
 /** Where a sample's messages came from. */
@@ -92,7 +153,20 @@ export interface SampleMeta {
   readonly complete: boolean;
   /** Breaks in id chains: data that Binance sent but that never arrived. */
   readonly gaps: readonly SequenceGap[];
+  /** The capture's events (in a format-2 header, at most `MAX_HEADER_EVENTS`; the body has all). */
   readonly events: readonly CaptureEvent[];
+  /** How many events of each kind the sample holds (format 2). */
+  readonly eventCounts?: Readonly<Partial<Record<CaptureEventKind, number>>>;
+  /** For a capture split into several files (`rotate`): this file's place, 1-based, and the one before. */
+  readonly part?: SamplePart;
+}
+
+/** A sample's place in a rotated capture. */
+export interface SamplePart {
+  /** 1 for the first file. */
+  readonly index: number;
+  /** File name of the part before, or null for the first. */
+  readonly previous: string | null;
 }
 
 /** A loaded sample. */

@@ -1,0 +1,108 @@
+/**
+ * What a received frame is, checked before anything is stored: a combined-stream message
+ * (`{"stream":"<name>","data":{…}}` exactly, so its bytes can be journaled as they came), a
+ * control reply, a server error, or malformed (not JSON, cut off, no `data`, binary, another
+ * shape). A malformed frame is reported as an event with its excerpt and never stored, so one
+ * bad frame cannot make a journal unfinishable. Also the keys that tell two copies of one
+ * message apart from two messages (ids `t`, `a`, `u`, else `E` plus the payload).
+ */
+import { excerpt } from "../errors";
+import { controlErrorOf } from "../binance/control";
+import type { SequenceKind } from "../binance/routes";
+
+/** A frame, classified. */
+export type ReceivedFrame =
+  | { readonly kind: "message"; readonly stream: string; readonly data: unknown; readonly dataText: string }
+  | { readonly kind: "reply" }
+  | { readonly kind: "server-error"; readonly code: unknown; readonly msg: unknown; readonly id: unknown }
+  | { readonly kind: "malformed"; readonly detail: string };
+
+const COMBINED_PREFIX = '{"stream":"';
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Classifies one frame. A message must be exactly `{"stream":"<name>","data":<object or array>}`
+ * (Binance's combined layout); a frame that starts like one but is cut off, lacks `data` or has
+ * other keys is malformed. Binary frames are malformed (Binance sends text).
+ */
+export function classifyFrame(text: string, isBinary: boolean): ReceivedFrame {
+  if (isBinary)
+    return {
+      kind: "malformed",
+      detail: `Binary frame of ${Buffer.byteLength(text)} bytes (market streams send text): ${excerpt(JSON.stringify(text), 120)}`,
+    };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return {
+      kind: "malformed",
+      detail: `Not JSON${text.startsWith(COMBINED_PREFIX) ? " (a message cut off or corrupted)" : ""}: ${excerpt(text)}`,
+    };
+  }
+  if (isRecord(value) && typeof value.stream === "string") {
+    const prefix = `{"stream":${JSON.stringify(value.stream)},"data":`;
+    const keys = Object.keys(value);
+    if (keys.length === 2 && (isRecord(value.data) || Array.isArray(value.data)) && text.startsWith(prefix) && text.endsWith("}")) {
+      return { kind: "message", stream: value.stream, data: value.data, dataText: text.slice(prefix.length, -1) };
+    }
+    return {
+      kind: "malformed",
+      detail: `A message of ${value.stream} without the combined layout {"stream","data":{…}}: ${excerpt(text)}`,
+    };
+  }
+  const serverError = controlErrorOf(value);
+  if (serverError)
+    return { kind: "server-error", code: serverError.code, msg: serverError.msg, id: isRecord(value) ? value.id : undefined };
+  if (isRecord(value) && "id" in value && "result" in value) return { kind: "reply" };
+  return { kind: "malformed", detail: `Not a combined-stream message: ${excerpt(text)}` };
+}
+
+/** How two copies of one stream's message are recognised. */
+export interface FrameKey {
+  /** The id that orders the stream's messages (`t`, `a`, `u`), or null for a stream without ids. */
+  readonly id: number | null;
+  /** The id field, or `"E"`. */
+  readonly field: string;
+  /** The event time `E`, when the payload has one. */
+  readonly eventTime: number | null;
+  /** Payload length and hash: equal for two copies of one message. */
+  readonly digest: string;
+  /** For depth: the previous update id `pu` and first update id `U`. */
+  readonly previousId: number | null;
+  readonly firstId: number | null;
+}
+
+/** 32-bit FNV-1a of a string. */
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+const ID_FIELD: Readonly<Record<SequenceKind, string>> = { tradeId: "t", aggTradeId: "a", depthChain: "u", bookUpdateId: "u" };
+
+function numberOr(value: unknown): number | null {
+  return typeof value === "number" && Number.isFinite(value) ? value : null;
+}
+
+/** The key of a message of a stream whose id chain is `sequence` (`null`: no ids). */
+export function frameKeyOf(data: unknown, dataText: string, sequence: SequenceKind | null): FrameKey {
+  const record = isRecord(data) ? data : null;
+  const field = sequence ? ID_FIELD[sequence] : "E";
+  const id = sequence && record ? numberOr(record[field]) : null;
+  return {
+    id,
+    field: id === null ? "E" : field,
+    eventTime: record ? numberOr(record.E) : null,
+    digest: `${dataText.length}:${fnv1a(dataText).toString(36)}`,
+    previousId: sequence === "depthChain" && record ? numberOr(record.pu) : null,
+    firstId: sequence === "depthChain" && record ? numberOr(record.U) : null,
+  };
+}
