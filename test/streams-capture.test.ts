@@ -9,6 +9,8 @@ import assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
 import { capture } from "../lib/capture/session";
+import { planConnections } from "../lib/capture/plan";
+import { routeOfStream } from "../lib/binance/endpoints";
 import { decodeRecords } from "../lib/binance/decode";
 import { startReplayServer, type ReplayServer } from "../lib/replay/server";
 import { BUNDLED, DOCUMENTED_EXAMPLES, makeTempDir, readRecordingLines } from "./helpers";
@@ -139,4 +141,39 @@ test("--count N over the new families with real multi-message recordings keeps e
   assert.deepEqual(sample.countsByStream, Object.fromEntries(streams.map((stream) => [stream, N])));
   const stored = storedFramesByStream(file);
   for (const stream of streams) assert.deepEqual(stored.get(stream), recorded.get(stream)!.slice(0, N), stream);
+});
+
+test("an all-market and many-symbol capture is split by route and under 1024 streams per connection", () => {
+  const symbols = Array.from({ length: 700 }, (_, i) => `s${i}usdt`);
+  const streams = [
+    "!ticker@arr",
+    "!bookTicker",
+    ...symbols.flatMap((symbol) => [`${symbol}@markPrice@1s`, `${symbol}@depth5@100ms`]),
+    "!forceOrder@arr",
+  ];
+  const plans = planConnections("wss://fstream.binance.com", streams);
+  for (const plan of plans) {
+    assert.ok(plan.streams.length <= 1024, `${plan.streams.length} streams on connection ${plan.id}`);
+    assert.ok(
+      plan.streams.every((stream) => routeOfStream(stream) === plan.route),
+      `connection ${plan.id}: one route`,
+    );
+  }
+  assert.deepEqual(
+    plans.map((plan) => [plan.route, plan.streams.length]),
+    [
+      ["market", 702],
+      ["public", 701],
+    ],
+  );
+  assert.deepEqual(plans.flatMap((plan) => plan.streams).sort(), [...streams].sort(), "every stream on exactly one connection");
+  const more = planConnections("wss://fstream.binance.com", [...streams, ...symbols.map((symbol) => `${symbol}@forceOrder`)]);
+  assert.deepEqual(
+    more.map((plan) => [plan.route, plan.streams.length]),
+    [
+      ["market", 1024],
+      ["market", 378],
+      ["public", 701],
+    ],
+  );
 });
