@@ -126,7 +126,10 @@ export const ERROR_CODES = {
   INVALID_STRING: "DecodeError",
   INVALID_BOOLEAN: "DecodeError",
   INVALID_LEVELS: "DecodeError",
+  INVALID_NUMBER: "DecodeError",
+  INVALID_ITEMS: "DecodeError",
   INVALID_RANGE: "DecodeError",
+  ARRAY_PAYLOAD: "DecodeError",
 
   // ConnectionError: a websocket or REST call failed.
   INVALID_URL: "ConnectionError",

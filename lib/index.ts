@@ -6,6 +6,7 @@
  */
 export * from "./errors";
 export * from "./binance/endpoints";
+export * from "./binance/stream-schemas";
 export * from "./binance/schema";
 export * from "./binance/raw";
 export * from "./binance/decode";
@@ -20,6 +21,7 @@ export { finishJournal, recoverJournal, type FinishJournalOptions } from "./stor
 export { recoverOrphanJournals, type OrphanRecovery } from "./store/orphans";
 export { listSamples, type SampleSummary } from "./store/list";
 export { summarizeSample, type KnownSampleMeta } from "./store/meta";
+export * from "./store/examples";
 export * from "./store/storage";
 export type { CaptureOptions, CaptureProgress, RotateOptions } from "./capture/options";
 export { formatCaptureStatus } from "./capture/progress";
@@ -39,6 +41,12 @@ export * from "./analysis/trade-stats";
 export * from "./analysis/histogram";
 export * from "./analysis/timing";
 export * from "./analysis/depth";
+export * from "./analysis/item-columns";
+export * from "./analysis/mark-price";
+export * from "./analysis/klines";
+export * from "./analysis/book-ticker";
+export * from "./analysis/liquidations";
+export * from "./analysis/market-overview";
 export * from "./analysis/book/book-side";
 export * from "./analysis/book/level-text";
 export * from "./analysis/book/order-book";
@@ -52,6 +60,7 @@ export * from "./notebook/html";
 export * from "./notebook/figures";
 export * from "./notebook/charts";
 export * from "./notebook/readouts";
+export * from "./notebook/stream-readouts";
 export * from "./notebook/book-frames";
 export * from "./notebook/book-readouts";
 export * from "./notebook/resync-demo";

@@ -10,6 +10,8 @@ export const PROJECT_ROOT = path.join(__dirname, "..");
 export const BUNDLED = path.join(PROJECT_ROOT, "data", "bundled");
 /** test/fixtures. */
 export const FIXTURES = path.join(__dirname, "fixtures");
+/** Binance's documented example payloads (not real data), for the families without a real recording here. */
+export const DOCUMENTED_EXAMPLES = path.join(PROJECT_ROOT, "data", "examples", "usdm-documented-examples.jsonl");
 
 /** A fresh temporary folder, removed when the process exits. */
 export function makeTempDir(prefix = "streamlab-test-"): string {

@@ -15,7 +15,20 @@ import { renderWorkspace, type RenderSummary } from "../lib/render/render-worksp
 import { CHARTS_DRAWN, missingTool, readPage } from "./browser-helpers";
 import { makeTempDir } from "./helpers";
 
-const NOTEBOOKS = ["00-overview", "01-ticker", "02-trade", "03-mini-ticker", "04-depth", "05-agg-trade", "11-datasets-and-sql"];
+const NOTEBOOKS = [
+  "00-overview",
+  "01-ticker",
+  "02-trade",
+  "03-mini-ticker",
+  "04-depth",
+  "05-agg-trade",
+  "06-mark-price-funding",
+  "07-klines",
+  "08-book-ticker",
+  "09-liquidations",
+  "10-market-overview",
+  "11-datasets-and-sql",
+];
 
 /** Every stdout/stderr text and HTML output of an executed notebook, joined. */
 function outputText(ipynb: string): string {
@@ -85,6 +98,33 @@ test("every notebook runs top to bottom against the replay server with zero erro
   assert.match(text("01-ticker"), /priceChangePercent/);
   assert.match(text("03-mini-ticker"), /In @ticker but not in @miniTicker/);
   assert.match(text("05-agg-trade"), /VWAP over 3 aggregates: 83869\.80/);
+  // the notebooks of every other market stream, on the bundled real recordings
+  const funding = text("06-mark-price-funding");
+  assert.match(funding, /^514 mark-price updates: mark − index averaged -\d+\.\d\d bp/m);
+  assert.match(
+    funding,
+    /Funding time 2023-04-05 00:00:00 UTC passed \(last rate before it 0\.0028 %\); the next one is 2023-04-05 08:00:00 UTC\./,
+  );
+  const klines = text("07-klines");
+  assert.match(
+    klines,
+    /2 candle\(s\), 72 trades added between first and last update: the trade stream delivered the same trade ids on 2 of 2\./,
+  );
+  assert.match(
+    klines,
+    /No continuousKline message in this data \(no real recording of it is bundled\)\. What follows is Binance's documented example, NOT market data/,
+  );
+  const bookTicker = text("08-book-ticker");
+  assert.match(bookTicker, /^3000 bookTicker updates \(\d+\.\d\/s\): the spread was one tick \(0\.1\)/m);
+  assert.match(bookTicker, /[1-9]\d* bookTicker messages shared an update id with a depth event: [1-9]\d* matches, 0 mismatches\./);
+  const liquidations = text("09-liquidations");
+  assert.match(liquidations, /No bundled recording holds !forceOrder@arr: left out\./);
+  assert.match(
+    liquidations,
+    /No forceOrder message in this data \(no real recording of it is bundled\)\. What follows is Binance's documented example, NOT market data/,
+  );
+  assert.match(liquidations, /Binance's documented example, not market data: 1 longs liquidated/);
+  assert.match(text("10-market-overview"), /That is not the whole market: only BTCUSDT, IOTXUSDT\./);
   const datasets = text("11-datasets-and-sql");
   assert.match(datasets, /samples exported to .*: 0 files written, [1-9]\d* unchanged, 0 removed\./);
   assert.match(datasets, /Queries below read btcusdt-2023-04-04-hftbacktest-60s\./);

@@ -7,9 +7,11 @@
  * touching row objects.
  *
  * Messages of other types are skipped, so a whole mixed sample can be passed; a non-empty input
- * with no message of the wanted type throws, naming the types it did hold. Combined array
- * payloads (`!miniTicker@arr`) are expanded. Times are ms since the epoch; `localTimestamp` is
- * `NaN` where the recording has none. Ids are kept in `Float64Array`s (exact up to 2^53).
+ * with no message of the wanted type throws, naming the types it did hold. A message's stream
+ * name says which schema it follows (partial depth vs diff depth, both `depthUpdate`); without
+ * one, its `e` does. Array payloads (`!miniTicker@arr`, `!ticker@arr`, …) are expanded: one row
+ * per symbol. Times are ms since the epoch; `localTimestamp` is `NaN` where the recording has
+ * none. Ids are kept in `Float64Array`s (exact up to 2^53).
  */
 import { DecodeError, InvalidArgumentError, excerpt } from "../errors";
 import { fastEventColumns } from "./fast-columns";
@@ -18,26 +20,44 @@ import {
   decodeDepthUpdate,
   decoderFor,
   type AggTrade,
+  type AssetIndex,
   type BookTicker,
+  type CompositeIndex,
+  type ContinuousKline,
+  type ContractInfo,
   type DepthUpdate,
+  type ForceOrder,
+  type Kline,
+  type MarkPrice,
   type MiniTicker,
+  type PartialDepth,
   type Ticker,
   type Trade,
 } from "../binance/decode";
 import {
   AGG_TRADE_SCHEMA,
+  ASSET_INDEX_SCHEMA,
   BOOK_TICKER_SCHEMA,
+  COMPOSITE_INDEX_SCHEMA,
+  CONTINUOUS_KLINE_SCHEMA,
+  CONTRACT_INFO_SCHEMA,
   DEPTH_UPDATE_SCHEMA,
+  FORCE_ORDER_SCHEMA,
+  KLINE_SCHEMA,
+  MARK_PRICE_SCHEMA,
   MINI_TICKER_SCHEMA,
+  PARTIAL_DEPTH_SCHEMA,
   TICKER_SCHEMA,
   TRADE_SCHEMA,
   columnarFields,
+  eventsOf,
   type EventSchema,
   type FieldSchema,
   type Level,
   type RecordOf,
   type TypedColumnsOf,
 } from "../binance/schema";
+import { schemaOfEvent } from "../binance/stream-schemas";
 
 /** The least a message needs to be turned into columns: a `StoredMessage` fits. */
 export interface MessageLike {
@@ -74,6 +94,22 @@ export interface MiniTickerColumns extends ColumnsOf<typeof MINI_TICKER_SCHEMA> 
 export interface DepthColumns extends ColumnsOf<typeof DEPTH_UPDATE_SCHEMA> {}
 /** `bookTicker` messages as columns. */
 export interface BookTickerColumns extends ColumnsOf<typeof BOOK_TICKER_SCHEMA> {}
+/** `markPriceUpdate` messages as columns (`!markPrice@arr`: one row per symbol per push). */
+export interface MarkPriceColumns extends ColumnsOf<typeof MARK_PRICE_SCHEMA> {}
+/** `kline` messages as columns: one row per update of the current candle. */
+export interface KlineColumns extends ColumnsOf<typeof KLINE_SCHEMA> {}
+/** Partial-depth pictures as columns: best bid and ask, level counts. */
+export interface PartialDepthColumns extends ColumnsOf<typeof PARTIAL_DEPTH_SCHEMA> {}
+/** `continuous_kline` messages as columns. */
+export interface ContinuousKlineColumns extends ColumnsOf<typeof CONTINUOUS_KLINE_SCHEMA> {}
+/** `forceOrder` messages (liquidations) as columns. */
+export interface ForceOrderColumns extends ColumnsOf<typeof FORCE_ORDER_SCHEMA> {}
+/** `contractInfo` messages as columns (brackets counted; `contractBracketColumns` lists them). */
+export interface ContractInfoColumns extends ColumnsOf<typeof CONTRACT_INFO_SCHEMA> {}
+/** `assetIndexUpdate` events as columns. */
+export interface AssetIndexColumns extends ColumnsOf<typeof ASSET_INDEX_SCHEMA> {}
+/** `compositeIndex` messages as columns (components counted). */
+export interface CompositeIndexColumns extends ColumnsOf<typeof COMPOSITE_INDEX_SCHEMA> {}
 
 /** Every level of every `depthUpdate`: one row per level. */
 export interface DepthLevelColumns {
@@ -129,6 +165,8 @@ function collectRecords<T extends { kind: string }>(
   eventType: string,
   kind: T["kind"],
   decode: (data: unknown, localTimestamp: number | null) => T,
+  /** Take every payload with this `e`, whichever schema its stream names (the book reads diff and partial depth alike). */
+  anySchemaOfTheEvent = false,
 ): Collected<T> {
   if (!Array.isArray(input)) {
     throw new InvalidArgumentError("INVALID_MESSAGES", `Expected an array of messages, got ${excerpt(String(input), 80)}.`);
@@ -144,9 +182,10 @@ function collectRecords<T extends { kind: string }>(
       continue;
     }
     const message = item as unknown as MessageLike;
-    const payloads = Array.isArray(message.data) ? (message.data as unknown[]) : [message.data];
-    for (const payload of payloads) {
+    const stream = typeof message.stream === "string" ? message.stream : undefined;
+    for (const payload of eventsOf(message.data)) {
       if (!isObject(payload) || payload.e !== eventType) continue;
+      if (!anySchemaOfTheEvent && (schemaOfEvent(stream, payload)?.kind ?? kind) !== kind) continue;
       try {
         records.push(decode(payload, typeof message.localTimestamp === "number" ? message.localTimestamp : null));
       } catch (error) {
@@ -264,7 +303,27 @@ export const depthColumns: ColumnsBuilder<DepthUpdate, DepthColumns> = columnsFo
 /** `bookTicker` messages → columns (best bid/ask price and quantity per update id). */
 export const bookTickerColumns: ColumnsBuilder<BookTicker, BookTickerColumns> = columnsFor(BOOK_TICKER_SCHEMA);
 
-/** Decodes `depthUpdate` messages (or passes decoded `DepthUpdate` records through), in order. */
+/** `markPriceUpdate` messages (or records; `!markPrice@arr` arrays expanded) → columns. */
+export const markPriceColumns: ColumnsBuilder<MarkPrice, MarkPriceColumns> = columnsFor(MARK_PRICE_SCHEMA);
+/** `kline` messages (or records) → columns. */
+export const klineColumns: ColumnsBuilder<Kline, KlineColumns> = columnsFor(KLINE_SCHEMA);
+/** Partial-depth messages (`@depth5|10|20` streams) → columns with the best bid and ask. */
+export const partialDepthColumns: ColumnsBuilder<PartialDepth, PartialDepthColumns> = columnsFor(PARTIAL_DEPTH_SCHEMA);
+/** `continuous_kline` messages (or records) → columns. */
+export const continuousKlineColumns: ColumnsBuilder<ContinuousKline, ContinuousKlineColumns> = columnsFor(CONTINUOUS_KLINE_SCHEMA);
+/** `forceOrder` messages (or records) → columns. */
+export const forceOrderColumns: ColumnsBuilder<ForceOrder, ForceOrderColumns> = columnsFor(FORCE_ORDER_SCHEMA);
+/** `contractInfo` messages (or records) → columns. */
+export const contractInfoColumns: ColumnsBuilder<ContractInfo, ContractInfoColumns> = columnsFor(CONTRACT_INFO_SCHEMA);
+/** `assetIndexUpdate` events (`!assetIndex@arr` arrays expanded) → columns. */
+export const assetIndexColumns: ColumnsBuilder<AssetIndex, AssetIndexColumns> = columnsFor(ASSET_INDEX_SCHEMA);
+/** `compositeIndex` messages (or records) → columns. */
+export const compositeIndexColumns: ColumnsBuilder<CompositeIndex, CompositeIndexColumns> = columnsFor(COMPOSITE_INDEX_SCHEMA);
+
+/**
+ * Decodes `depthUpdate` messages, diff and partial depth alike (the book reads both; their
+ * fields are the same), or passes decoded `DepthUpdate` records through, in order.
+ */
 export function decodeDepthMessages(messages: readonly MessageLike[] | readonly DepthUpdate[] | StoredLines): {
   updates: DepthUpdate[];
   streams: string[];
@@ -274,6 +333,7 @@ export function decodeDepthMessages(messages: readonly MessageLike[] | readonly 
     "depthUpdate",
     "depth",
     decodeDepthUpdate,
+    true,
   );
   return { updates: collected.records, streams: collected.streams };
 }

@@ -35,8 +35,10 @@ export interface SampleInspection {
   readonly events: readonly CaptureEvent[];
 }
 
+/** `E` of a payload; an array stream's payload (`!ticker@arr`) has it on each event: the first one's. */
 function eventTimeOf(data: unknown): number | null {
-  const E = (data as { E?: unknown } | null)?.E;
+  const first = Array.isArray(data) ? (data[0] as unknown) : data;
+  const E = (first as { E?: unknown } | null)?.E;
   return typeof E === "number" ? E : null;
 }
 

@@ -5,28 +5,46 @@
  * messages recorded without one, such as the seed samples).
  *
  * A malformed payload throws `DecodeError` with a stable `code`, the `field` (its wire path, e.g.
- * `"p"`, `"b[0][1]"`, `"k.o"`) and the offending `text`; nothing is guessed or defaulted.
+ * `"p"`, `"b[0][1]"`, `"k.o"`, `"bks[1].mmr"`) and the offending `text`; nothing is guessed or
+ * defaulted (an `optional` field Binance leaves out decodes to `null`).
+ *
+ * Array streams (`!markPrice@arr`, `!ticker@arr`, …) send one array of events: `decodeRecords`
+ * gives one record per event (per symbol). A message's stream name picks its schema where two
+ * share an `e` (diff and partial depth, see stream-schemas.ts).
  */
 import { DecodeError, excerpt, type DecodeCode } from "../errors";
 import type { RawLevel } from "./raw";
 import {
   AGG_TRADE_SCHEMA,
+  ASSET_INDEX_SCHEMA,
   BOOK_TICKER_SCHEMA,
+  COMPOSITE_INDEX_SCHEMA,
+  CONTINUOUS_KLINE_SCHEMA,
+  CONTRACT_INFO_SCHEMA,
   DEPTH_UPDATE_SCHEMA,
   EVENT_SCHEMAS,
+  FORCE_ORDER_SCHEMA,
   KLINE_SCHEMA,
   MARK_PRICE_SCHEMA,
   MINI_TICKER_SCHEMA,
+  PARTIAL_DEPTH_SCHEMA,
   TICKER_SCHEMA,
   TRADE_SCHEMA,
   decodedFields,
+  eventsOf,
   type AggTrade,
+  type AssetIndex,
   type BookTicker,
+  type CompositeIndex,
+  type ContinuousKline,
+  type ContractInfo,
   type DepthUpdate,
+  type ForceOrder,
   type Kline,
   type MarkPrice,
   type MarketRecord,
   type MiniTicker,
+  type PartialDepth,
   type Ticker,
   type Trade,
   type EventSchema,
@@ -36,17 +54,24 @@ import {
   type Level,
   type RecordOf,
 } from "./schema";
+import { schemaOfEvent } from "./stream-schemas";
 
 /** The decoded records (`Trade`, `Ticker`, …) are derived from their schemas in ./schema. */
 export type {
   AggTrade,
+  AssetIndex,
   BookTicker,
+  CompositeIndex,
+  ContinuousKline,
+  ContractInfo,
   DepthUpdate,
+  ForceOrder,
   Kline,
   Level,
   MarkPrice,
   MarketRecord,
   MiniTicker,
+  PartialDepth,
   TakerSide,
   Ticker,
   Trade,
@@ -84,11 +109,14 @@ function parseLevels(value: unknown, field: string, eventType: string): Level[] 
   return result;
 }
 
-/** The one parser per field kind. */
+/** The one parser per field kind (`items` are parsed by their steps, see `parseItems`). */
 function parseValue(value: unknown, kind: FieldKind, field: string, eventType: string): unknown {
   switch (kind) {
     case "decimal":
       return parseDecimal(value, field, eventType);
+    case "number":
+      if (typeof value !== "number" || !Number.isFinite(value)) fail("INVALID_NUMBER", field, value, "a number", eventType);
+      return value;
     case "id":
     case "integer":
     case "time":
@@ -103,7 +131,30 @@ function parseValue(value: unknown, kind: FieldKind, field: string, eventType: s
       return value;
     case "levels":
       return parseLevels(value, field, eventType);
+    case "items":
+      fail("INVALID_ITEMS", field, value, "items parsed by their own fields", eventType);
   }
+}
+
+/** An element field of an `items` field, prepared once. */
+interface ItemStep {
+  readonly name: string;
+  readonly key: string;
+  readonly kind: FieldKind;
+}
+
+/** Parses an `items` array: each element an object, each of its fields by its kind; errors name `bks[1].mmr`. */
+function parseItems(value: unknown, items: readonly ItemStep[], field: string, eventType: string): Record<string, unknown>[] {
+  if (!Array.isArray(value)) fail("INVALID_ITEMS", field, value, "an array of objects", eventType);
+  const out: Record<string, unknown>[] = new Array(value.length);
+  for (let i = 0; i < value.length; i++) {
+    const element = value[i] as unknown;
+    if (!isPlainObject(element)) fail("INVALID_ITEMS", `${field}[${i}]`, element, "an object", eventType);
+    const record: Record<string, unknown> = {};
+    for (const item of items) record[item.name] = parseValue(element[item.key], item.kind, `${field}[${i}].${item.key}`, eventType);
+    out[i] = record;
+  }
+  return out;
 }
 
 /** A schema field prepared once for decoding: its key, the nested object it sits in, its parser. */
@@ -116,6 +167,10 @@ interface Step {
   /** Index into the plan's `parents`, or -1 for a top-level key. */
   readonly parent: number;
   readonly key: string;
+  /** Absent decodes to `null`. */
+  readonly optional: boolean;
+  /** `items` fields: the element's fields. */
+  readonly items: readonly ItemStep[] | null;
 }
 
 interface Plan {
@@ -136,7 +191,8 @@ function planFor(schema: EventSchema): Plan {
   const steps = decodedFields(schema).map((field): Step => {
     const path = field.path ?? "";
     const dot = path.indexOf(".");
-    const common = { name: field.name, kind: field.kind, path, derive: field.derive };
+    const items = field.items?.map((item): ItemStep => ({ name: item.name, key: item.path ?? item.name, kind: item.kind })) ?? null;
+    const common = { name: field.name, kind: field.kind, path, derive: field.derive, optional: field.optional === true, items };
     if (dot < 0) return { ...common, parent: -1, key: path };
     const parent = path.slice(0, dot);
     if (!parents.includes(parent)) parents.push(parent);
@@ -173,8 +229,10 @@ function runPlan(plan: Plan, data: unknown, localTimestamp: number | null): Reco
     if (step.derive !== undefined) {
       record[step.name] = step.derive(record, plan.invalid);
     } else {
-      const source = step.parent < 0 ? data : nested![step.parent];
-      record[step.name] = parseValue(source[step.key], step.kind, step.path, eventType);
+      const value = (step.parent < 0 ? data : nested![step.parent])[step.key];
+      if (value === undefined && step.optional) record[step.name] = null;
+      else if (step.items !== null) record[step.name] = parseItems(value, step.items, step.path, eventType);
+      else record[step.name] = parseValue(value, step.kind, step.path, eventType);
     }
   }
   return record;
@@ -208,6 +266,18 @@ export const decodeBookTicker: EventDecoder<BookTicker> = decoderFor(BOOK_TICKER
 export const decodeMarkPrice: EventDecoder<MarkPrice> = decoderFor(MARK_PRICE_SCHEMA);
 /** Decodes a `kline` payload. */
 export const decodeKline: EventDecoder<Kline> = decoderFor(KLINE_SCHEMA);
+/** Decodes a partial-depth picture (`depthUpdate` of a `@depth<levels>` stream), with its best bid and ask. */
+export const decodePartialDepth: EventDecoder<PartialDepth> = decoderFor(PARTIAL_DEPTH_SCHEMA);
+/** Decodes a `continuous_kline` payload. */
+export const decodeContinuousKline: EventDecoder<ContinuousKline> = decoderFor(CONTINUOUS_KLINE_SCHEMA);
+/** Decodes a `forceOrder` payload (a liquidation order). */
+export const decodeForceOrder: EventDecoder<ForceOrder> = decoderFor(FORCE_ORDER_SCHEMA);
+/** Decodes a `contractInfo` payload (`brackets` null when `bks` is absent). */
+export const decodeContractInfo: EventDecoder<ContractInfo> = decoderFor(CONTRACT_INFO_SCHEMA);
+/** Decodes one `assetIndexUpdate` (an element of `!assetIndex@arr`, or a `<assetSymbol>@assetIndex` payload). */
+export const decodeAssetIndex: EventDecoder<AssetIndex> = decoderFor(ASSET_INDEX_SCHEMA);
+/** Decodes a `compositeIndex` payload. */
+export const decodeCompositeIndex: EventDecoder<CompositeIndex> = decoderFor(COMPOSITE_INDEX_SCHEMA);
 
 /** Parses the levels of a REST depth snapshot (`bids` or `asks`). */
 export function decodeLevels(raw: readonly RawLevel[] | unknown, field = "bids"): Level[] {
@@ -219,20 +289,48 @@ export const DECODERS: Readonly<Record<string, EventDecoder<MarketRecord>>> = Ob
   EVENT_SCHEMAS.map((schema) => [schema.kind, decoderFor<EventSchema>(schema) as EventDecoder<MarketRecord>]),
 );
 
-const DECODERS_BY_EVENT: Readonly<Record<string, EventDecoder<MarketRecord>>> = Object.fromEntries(
-  EVENT_SCHEMAS.map((schema) => [schema.eventType, DECODERS[schema.kind]]),
-);
+const EVENT_TYPES = [...new Set(EVENT_SCHEMAS.map((schema) => schema.eventType))];
+
+/** A message as stored or received: its payload, and its stream name and receive time when known. */
+export interface MessageToDecode {
+  readonly stream?: string;
+  readonly data: unknown;
+  readonly localTimestamp?: number | null;
+}
+
+function decodeEvent(stream: string | undefined, event: unknown, localTimestamp: number | null): MarketRecord {
+  const schema = schemaOfEvent(stream, event);
+  if (!schema) {
+    const eventType = typeof event === "object" && event !== null ? (event as { e?: unknown }).e : undefined;
+    fail("UNKNOWN_EVENT_TYPE", "e", eventType, `one of ${EVENT_TYPES.join(", ")}`, "payload");
+  }
+  return DECODERS[schema.kind](event, localTimestamp);
+}
 
 /**
- * Decodes any supported payload by its `e` field.
+ * Decodes a one-event payload: by its stream's family when the message names a stream, else by
+ * its `e` field. An array payload (`!markPrice@arr`) is refused (`ARRAY_PAYLOAD`): use `decodeRecords`.
  * @example decodeMessage(sample.messages[0]) // → Trade | Ticker | ...
  */
-export function decodeMessage(message: { data: unknown; localTimestamp?: number | null }): MarketRecord {
-  const data = message.data as { e?: unknown } | null;
-  const eventType = typeof data === "object" && data !== null ? data.e : undefined;
-  const decoder = typeof eventType === "string" ? DECODERS_BY_EVENT[eventType] : undefined;
-  if (!decoder) {
-    fail("UNKNOWN_EVENT_TYPE", "e", eventType, `one of ${Object.keys(DECODERS_BY_EVENT).join(", ")}`, "payload");
+export function decodeMessage(message: MessageToDecode): MarketRecord {
+  if (Array.isArray(message.data)) {
+    fail(
+      "ARRAY_PAYLOAD",
+      "",
+      message.data,
+      "one event; decodeRecords decodes an array stream's events one by one",
+      message.stream ?? "payload",
+    );
   }
-  return decoder(data, message.localTimestamp ?? null);
+  return decodeEvent(message.stream, message.data, message.localTimestamp ?? null);
+}
+
+/**
+ * Decodes every event of a message: one record, or one per element of an array stream's payload
+ * (one per symbol of `!markPrice@arr`, `!ticker@arr`, …), each with the message's receive time.
+ * @example decodeRecords(message).map((r) => r.symbol) // ["BTCUSDT", "ETHUSDT"]
+ */
+export function decodeRecords(message: MessageToDecode): MarketRecord[] {
+  const localTimestamp = message.localTimestamp ?? null;
+  return eventsOf(message.data).map((event) => decodeEvent(message.stream, event, localTimestamp));
 }

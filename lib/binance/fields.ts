@@ -3,6 +3,7 @@
  * with its name and meaning (`describeFields`), or a whole schema as a table (`describeSchema`).
  */
 import { EVENT_HEADER, EVENT_SCHEMAS, findEventSchema, wireFields, type FieldKind, type FieldSchema, type PayloadSchema } from "./schema";
+import { schemaOfEvent } from "./stream-schemas";
 
 /** A field's readable name (as in the decoded record) and what it means. */
 export interface FieldDescription {
@@ -17,9 +18,13 @@ function byPath(schema: PayloadSchema): Readonly<Record<string, FieldSchema>> {
 /** What any event has: `e`, `E`, `s`. */
 const HEADER = byPath({ fields: EVENT_HEADER });
 
-/** Field descriptions per event type (`e`), keyed by wire path (`"p"`, or `"k.o"` inside a kline), in schema order. */
+/**
+ * Field descriptions per event type (`e`), keyed by wire path (`"p"`, or `"k.o"` inside a kline),
+ * in schema order; for an `e` two schemas share, the first schema's (`describeFields` with a
+ * stream name picks the stream's).
+ */
 export const FIELD_DESCRIPTIONS: Readonly<Record<string, Readonly<Record<string, FieldSchema>>>> = Object.fromEntries(
-  EVENT_SCHEMAS.map((schema) => [schema.eventType, byPath(schema)]),
+  EVENT_SCHEMAS.filter((schema) => findEventSchema(schema.eventType) === schema).map((schema) => [schema.eventType, byPath(schema)]),
 );
 
 /** One row of `describeFields`. */
@@ -47,34 +52,46 @@ function describeEntries(
       field,
       name: words[field]?.name ?? "(not documented)",
       meaning: words[field]?.meaning ?? "",
-      value: Array.isArray(value) ? `${value.length} levels` : value,
+      value: Array.isArray(value) ? `${value.length} ${words[field]?.kind === "items" ? "entries" : "levels"}` : value,
     });
   }
 }
 
 /**
  * Every field of a payload with its name and meaning, in the payload's order (a nested object,
- * such as a kline's `k`, field by field: `k.o`, `k.c`, …).
+ * such as a kline's `k`, field by field: `k.o`, `k.c`, …). An array stream's payload
+ * (`!markPrice@arr`) is described by its first event.
+ * `stream` picks the schema where two share an `e` (`btcusdt@depth20`: partial depth).
  * @example showTable(describeFields(sample.messages[0].data))
  */
-export function describeFields(data: unknown): FieldRow[] {
-  if (typeof data !== "object" || data === null) return [];
-  const payload = data as Record<string, unknown>;
+export function describeFields(data: unknown, stream?: string): FieldRow[] {
+  const first = Array.isArray(data) ? data[0] : data;
+  if (typeof first !== "object" || first === null) return [];
+  const payload = first as Record<string, unknown>;
+  const schema = schemaOfEvent(stream, payload);
   const rows: FieldRow[] = [];
-  describeEntries(payload, FIELD_DESCRIPTIONS[String(payload.e)] ?? HEADER, "", rows);
+  describeEntries(
+    payload,
+    schema && findEventSchema(schema.eventType) !== schema ? byPath(schema) : (FIELD_DESCRIPTIONS[String(payload.e)] ?? HEADER),
+    "",
+    rows,
+  );
   return rows;
 }
 
 /** One row of `describeSchema`. */
 export interface SchemaRow {
-  /** Wire path, or `""` for a derived field. */
+  /** Wire path (`bks[].bs` for an entry's field), or `""` for a derived field. */
   readonly field: string;
   readonly name: string;
   readonly column: string;
   readonly kind: FieldKind;
   readonly unit: string;
   readonly meaning: string;
-  /** Where it goes: `"record, column"`, `"record"` (not a typed column), `"record, counted in columns"` (levels), `"wire only"`. */
+  /**
+   * Where it goes: `"record, column"`, `"record"` (not a typed column), `"record, counted in
+   * columns"` (levels), `"in each entry"` (a field of an `items` entry), `"wire only"`.
+   */
   readonly decoded: string;
 }
 
@@ -91,13 +108,24 @@ function placeOf(field: FieldSchema): string {
 export function describeSchema(schema: PayloadSchema | string): SchemaRow[] {
   const found = typeof schema === "string" ? findEventSchema(schema) : schema;
   if (!found) return [];
-  return found.fields.map((field) => ({
-    field: field.path ?? "",
-    name: field.name,
-    column: field.column,
-    kind: field.kind,
-    unit: field.unit ?? "",
-    meaning: field.meaning,
-    decoded: placeOf(field),
-  }));
+  return found.fields.flatMap((field) => [
+    {
+      field: field.path ?? "",
+      name: field.name,
+      column: field.column,
+      kind: field.kind,
+      unit: field.unit ?? "",
+      meaning: field.meaning,
+      decoded: placeOf(field),
+    },
+    ...(field.items ?? []).map((item) => ({
+      field: `${field.path}[].${item.path}`,
+      name: item.name,
+      column: item.column,
+      kind: item.kind,
+      unit: item.unit ?? "",
+      meaning: item.meaning,
+      decoded: "in each entry",
+    })),
+  ]);
 }

@@ -16,12 +16,34 @@ export type Route = "public" | "market";
 /** How a family's messages are chained, for gap detection (see sequence.ts). */
 export type SequenceKind = "tradeId" | "aggTradeId" | "depthChain" | "bookUpdateId";
 
+/**
+ * What comes before the `@` of a family's stream names: a `symbol` (`btcusdt@trade`), a `pair`
+ * with a contract type (`btcusdt_perpetual@continuousKline_1m`), an `asset` index symbol
+ * (`adausd@assetIndex`), or nothing: a `market` stream covers every symbol (`!ticker@arr`).
+ */
+export type StreamScope = "symbol" | "pair" | "asset" | "market";
+
+/** How a family's payloads carry events: one event per frame, or an `array` of events, one per symbol. */
+export type PayloadShape = "event" | "array";
+
 /** One row of the stream-family table. */
 export interface StreamFamily {
-  /** The name users write and the stream name carries after `<symbol>@`, e.g. `"miniTicker"`. */
+  /**
+   * The family's key: the name users write after `<symbol>@` (`"miniTicker"`), the base of a
+   * parameterized name (`"kline"` for `kline_1m`, `"partialDepth"` for `depth5`), or a market
+   * stream's name without its suffix (`"!markPrice@arr"`).
+   */
   readonly type: string;
+  /** The family as Binance's docs write it, e.g. `"<symbol>@kline_<interval>"` or `"!markPrice@arr"`. */
+  readonly notation: string;
+  /** What precedes the `@` (nothing for market streams). */
+  readonly scope: StreamScope;
   /** The payload's `e` field, e.g. `"24hrMiniTicker"`. */
   readonly eventType: string;
+  /** The `kind` of the schema (binance/schema) its events decode into, e.g. `"markPrice"` for `!markPrice@arr`. */
+  readonly kind: string;
+  /** One event per frame, or an array of events (one per symbol). */
+  readonly payload: PayloadShape;
   /** Which route serves it since 2026-04-23. */
   readonly route: Route;
   /**
@@ -31,7 +53,7 @@ export interface StreamFamily {
   readonly alternativeRoute: Route | null;
   /** Allowed endings after the type, `""` meaning none (e.g. depth: `"@100ms"`). */
   readonly suffixes: readonly string[];
-  /** For types with a parameter in the name (`kline_1m`): the pattern of the whole type part. */
+  /** For types with a parameter in the name (`kline_1m`, `depth5`): the pattern of the whole type part. */
   readonly typePattern?: RegExp;
   /** A valid stream name of the family, e.g. `"btcusdt@depth@100ms"`. */
   readonly example: string;
@@ -52,7 +74,10 @@ export const MARKET_STREAMS_DOC_URL = "https://developers.binance.com/docs/deriv
 
 const DOCS = MARKET_STREAMS_DOC_URL;
 
-/** Kline intervals Binance accepts in `<symbol>@kline_<interval>` and `continuousKline_<interval>`. */
+/**
+ * Kline intervals Binance lists for `<symbol>@kline_<interval>` and `continuousKline_<interval>`
+ * (both pages list the same fifteen; `1s` is spot only).
+ */
 export const KLINE_INTERVALS: readonly string[] = [
   "1m",
   "3m",
@@ -73,6 +98,12 @@ export const KLINE_INTERVALS: readonly string[] = [
 
 const KLINE_INTERVAL = `(${KLINE_INTERVALS.join("|")})`;
 
+/** The contract types of `<pair>_<contractType>@continuousKline_<interval>`. */
+export const CONTRACT_TYPES: readonly string[] = ["perpetual", "current_quarter", "next_quarter"];
+
+/** The fields every family of one symbol, one event per frame, shares. */
+const SYMBOL_EVENT = { scope: "symbol", payload: "event", alternativeRoute: null } as const;
+
 /**
  * Every stream family this library captures, decodes and shows. `@trade` is routed to `/public`
  * as tardis-dev, ccxt and others do; the `binance` npm package uses `/market` (docs/binance.md,
@@ -81,10 +112,12 @@ const KLINE_INTERVAL = `(${KLINE_INTERVALS.join("|")})`;
  */
 export const STREAM_FAMILIES: readonly StreamFamily[] = [
   {
+    ...SYMBOL_EVENT,
     type: "ticker",
+    notation: "<symbol>@ticker",
+    kind: "ticker",
     eventType: "24hrTicker",
     route: "market",
-    alternativeRoute: null,
     suffixes: [""],
     example: "btcusdt@ticker",
     intervalMs: 2000,
@@ -94,7 +127,10 @@ export const STREAM_FAMILIES: readonly StreamFamily[] = [
     docUrl: `${DOCS}/Individual-Symbol-Ticker-Streams`,
   },
   {
+    ...SYMBOL_EVENT,
     type: "trade",
+    notation: "<symbol>@trade",
+    kind: "trade",
     eventType: "trade",
     route: "public",
     alternativeRoute: "market",
@@ -107,10 +143,12 @@ export const STREAM_FAMILIES: readonly StreamFamily[] = [
     docUrl: `${DOCS}/Trade-Streams`,
   },
   {
+    ...SYMBOL_EVENT,
     type: "miniTicker",
+    notation: "<symbol>@miniTicker",
+    kind: "miniTicker",
     eventType: "24hrMiniTicker",
     route: "market",
-    alternativeRoute: null,
     suffixes: [""],
     example: "btcusdt@miniTicker",
     intervalMs: 2000,
@@ -120,10 +158,12 @@ export const STREAM_FAMILIES: readonly StreamFamily[] = [
     docUrl: `${DOCS}/Individual-Symbol-Mini-Ticker-Stream`,
   },
   {
+    ...SYMBOL_EVENT,
     type: "depth",
+    notation: "<symbol>@depth",
+    kind: "depth",
     eventType: "depthUpdate",
     route: "public",
-    alternativeRoute: null,
     suffixes: ["", "@100ms", "@500ms", "@0ms"],
     example: "btcusdt@depth@100ms",
     intervalMs: 250,
@@ -133,10 +173,12 @@ export const STREAM_FAMILIES: readonly StreamFamily[] = [
     docUrl: `${DOCS}/Diff-Book-Depth-Streams`,
   },
   {
+    ...SYMBOL_EVENT,
     type: "aggTrade",
+    notation: "<symbol>@aggTrade",
+    kind: "aggTrade",
     eventType: "aggTrade",
     route: "market",
-    alternativeRoute: null,
     suffixes: [""],
     example: "btcusdt@aggTrade",
     intervalMs: 100,
@@ -146,10 +188,12 @@ export const STREAM_FAMILIES: readonly StreamFamily[] = [
     docUrl: `${DOCS}/Aggregate-Trade-Streams`,
   },
   {
+    ...SYMBOL_EVENT,
     type: "bookTicker",
+    notation: "<symbol>@bookTicker",
+    kind: "bookTicker",
     eventType: "bookTicker",
     route: "public",
-    alternativeRoute: null,
     suffixes: [""],
     example: "btcusdt@bookTicker",
     intervalMs: null,
@@ -159,10 +203,12 @@ export const STREAM_FAMILIES: readonly StreamFamily[] = [
     docUrl: `${DOCS}/Individual-Symbol-Book-Ticker-Streams`,
   },
   {
+    ...SYMBOL_EVENT,
     type: "markPrice",
+    notation: "<symbol>@markPrice",
+    kind: "markPrice",
     eventType: "markPriceUpdate",
     route: "market",
-    alternativeRoute: null,
     suffixes: ["", "@1s"],
     example: "btcusdt@markPrice@1s",
     intervalMs: 3000,
@@ -172,10 +218,12 @@ export const STREAM_FAMILIES: readonly StreamFamily[] = [
     docUrl: `${DOCS}/Mark-Price-Stream`,
   },
   {
+    ...SYMBOL_EVENT,
     type: "kline",
+    notation: "<symbol>@kline_<interval>",
+    kind: "kline",
     eventType: "kline",
     route: "market",
-    alternativeRoute: null,
     suffixes: [""],
     typePattern: new RegExp(`^kline_${KLINE_INTERVAL}$`),
     example: "btcusdt@kline_1m",
@@ -184,6 +232,206 @@ export const STREAM_FAMILIES: readonly StreamFamily[] = [
     sequence: null,
     title: "Klines (candlesticks)",
     docUrl: `${DOCS}/Kline-Candlestick-Streams`,
+  },
+  {
+    ...SYMBOL_EVENT,
+    type: "partialDepth",
+    notation: "<symbol>@depth<levels>",
+    kind: "partialDepth",
+    eventType: "depthUpdate",
+    route: "public",
+    suffixes: ["", "@500ms", "@100ms"],
+    typePattern: /^depth(5|10|20)$/,
+    example: "btcusdt@depth5@100ms",
+    intervalMs: 250,
+    mayBeSilent: false,
+    sequence: null,
+    title: "Partial book depth (top 5, 10 or 20 levels)",
+    docUrl: `${DOCS}/Partial-Book-Depth-Streams`,
+  },
+  {
+    type: "!bookTicker",
+    notation: "!bookTicker",
+    scope: "market",
+    payload: "event",
+    kind: "bookTicker",
+    eventType: "bookTicker",
+    route: "public",
+    alternativeRoute: null,
+    suffixes: [""],
+    example: "!bookTicker",
+    intervalMs: 5000,
+    mayBeSilent: false,
+    sequence: "bookUpdateId",
+    title: "Best bid and ask of every symbol",
+    docUrl: `${DOCS}/All-Book-Tickers-Stream`,
+  },
+  {
+    type: "!markPrice@arr",
+    notation: "!markPrice@arr",
+    scope: "market",
+    payload: "array",
+    kind: "markPrice",
+    eventType: "markPriceUpdate",
+    route: "market",
+    alternativeRoute: null,
+    suffixes: ["", "@1s"],
+    example: "!markPrice@arr@1s",
+    intervalMs: 3000,
+    mayBeSilent: false,
+    sequence: null,
+    title: "Mark price and funding rate of every symbol",
+    docUrl: `${DOCS}/Mark-Price-Stream-for-All-market`,
+  },
+  {
+    type: "continuousKline",
+    notation: "<pair>_<contractType>@continuousKline_<interval>",
+    scope: "pair",
+    payload: "event",
+    kind: "continuousKline",
+    eventType: "continuous_kline",
+    route: "market",
+    alternativeRoute: null,
+    suffixes: [""],
+    typePattern: new RegExp(`^continuousKline_${KLINE_INTERVAL}$`),
+    example: "btcusdt_perpetual@continuousKline_1m",
+    intervalMs: 250,
+    mayBeSilent: false,
+    sequence: null,
+    title: "Continuous contract klines (perpetual, current or next quarter)",
+    docUrl: `${DOCS}/Continuous-Contract-Kline-Candlestick-Streams`,
+  },
+  {
+    type: "!ticker@arr",
+    notation: "!ticker@arr",
+    scope: "market",
+    payload: "array",
+    kind: "ticker",
+    eventType: "24hrTicker",
+    route: "market",
+    alternativeRoute: null,
+    suffixes: [""],
+    example: "!ticker@arr",
+    intervalMs: 1000,
+    mayBeSilent: false,
+    sequence: null,
+    title: "24h rolling tickers of every symbol that changed",
+    docUrl: `${DOCS}/All-Market-Tickers-Streams`,
+  },
+  {
+    type: "!miniTicker@arr",
+    notation: "!miniTicker@arr",
+    scope: "market",
+    payload: "array",
+    kind: "miniTicker",
+    eventType: "24hrMiniTicker",
+    route: "market",
+    alternativeRoute: null,
+    suffixes: [""],
+    example: "!miniTicker@arr",
+    intervalMs: 1000,
+    mayBeSilent: false,
+    sequence: null,
+    title: "24h rolling mini tickers of every symbol that changed",
+    docUrl: `${DOCS}/All-Market-Mini-Tickers-Stream`,
+  },
+  {
+    ...SYMBOL_EVENT,
+    type: "forceOrder",
+    notation: "<symbol>@forceOrder",
+    kind: "forceOrder",
+    eventType: "forceOrder",
+    route: "market",
+    suffixes: [""],
+    example: "btcusdt@forceOrder",
+    intervalMs: 1000,
+    mayBeSilent: true,
+    sequence: null,
+    title: "Liquidation orders",
+    docUrl: `${DOCS}/Liquidation-Order-Streams`,
+  },
+  {
+    type: "!forceOrder@arr",
+    notation: "!forceOrder@arr",
+    scope: "market",
+    payload: "event",
+    kind: "forceOrder",
+    eventType: "forceOrder",
+    route: "market",
+    alternativeRoute: null,
+    suffixes: [""],
+    example: "!forceOrder@arr",
+    intervalMs: 1000,
+    mayBeSilent: true,
+    sequence: null,
+    title: "Liquidation orders of every symbol",
+    docUrl: `${DOCS}/All-Market-Liquidation-Order-Streams`,
+  },
+  {
+    type: "!contractInfo",
+    notation: "!contractInfo",
+    scope: "market",
+    payload: "event",
+    kind: "contractInfo",
+    eventType: "contractInfo",
+    route: "market",
+    alternativeRoute: null,
+    suffixes: [""],
+    example: "!contractInfo",
+    intervalMs: null,
+    mayBeSilent: true,
+    sequence: null,
+    title: "Contract changes (listing, settlement, status, brackets)",
+    docUrl: `${DOCS}/Contract-Info-Stream`,
+  },
+  {
+    type: "!assetIndex@arr",
+    notation: "!assetIndex@arr",
+    scope: "market",
+    payload: "array",
+    kind: "assetIndex",
+    eventType: "assetIndexUpdate",
+    route: "market",
+    alternativeRoute: null,
+    suffixes: [""],
+    example: "!assetIndex@arr",
+    intervalMs: 1000,
+    mayBeSilent: false,
+    sequence: null,
+    title: "Multi-Assets mode asset index of every asset",
+    docUrl: `${DOCS}/Multi-Assets-Mode-Asset-Index`,
+  },
+  {
+    type: "assetIndex",
+    notation: "<assetSymbol>@assetIndex",
+    scope: "asset",
+    payload: "event",
+    kind: "assetIndex",
+    eventType: "assetIndexUpdate",
+    route: "market",
+    alternativeRoute: null,
+    suffixes: [""],
+    example: "adausd@assetIndex",
+    intervalMs: 1000,
+    mayBeSilent: false,
+    sequence: null,
+    title: "Multi-Assets mode asset index",
+    docUrl: `${DOCS}/Multi-Assets-Mode-Asset-Index`,
+  },
+  {
+    ...SYMBOL_EVENT,
+    type: "compositeIndex",
+    notation: "<symbol>@compositeIndex",
+    kind: "compositeIndex",
+    eventType: "compositeIndex",
+    route: "market",
+    suffixes: [""],
+    example: "btcdomusdt@compositeIndex",
+    intervalMs: 1000,
+    mayBeSilent: false,
+    sequence: null,
+    title: "Composite index price and composition",
+    docUrl: `${DOCS}/Composite-Index-Symbol-Information-Streams`,
   },
 ];
 
@@ -200,30 +448,11 @@ export interface UncapturedStreamRoute {
 
 /**
  * The rest of Binance's routing table, from its change notice: families with no row in
- * `STREAM_FAMILIES`, so that any stream name a client sends can be routed.
+ * `STREAM_FAMILIES`, so that any stream name a client sends can be routed. RPI depth (the book
+ * with Retail Price Improvement orders) is routed but not decoded.
  */
 export const UNCAPTURED_STREAM_ROUTES: readonly UncapturedStreamRoute[] = [
-  {
-    family: "<symbol>@depth<levels>",
-    pattern: /^[a-z0-9_]+@depth(5|10|20)(@(100|500)ms)?$/,
-    route: "public",
-    example: "btcusdt@depth5@100ms",
-  },
   { family: "<symbol>@rpiDepth@500ms", pattern: /^[a-z0-9_]+@rpiDepth@500ms$/, route: "public", example: "btcusdt@rpiDepth@500ms" },
-  { family: "!bookTicker", pattern: /^!bookTicker$/, route: "public", example: "!bookTicker" },
-  { family: "!markPrice@arr", pattern: /^!markPrice@arr(@1s)?$/, route: "market", example: "!markPrice@arr@1s" },
-  {
-    family: "<pair>_<contractType>@continuousKline_<interval>",
-    pattern: new RegExp(`^[a-z0-9]+_(perpetual|current_quarter|next_quarter)@continuousKline_${KLINE_INTERVAL}$`),
-    route: "market",
-    example: "btcusdt_perpetual@continuousKline_1m",
-  },
-  { family: "!ticker@arr", pattern: /^!ticker@arr$/, route: "market", example: "!ticker@arr" },
-  { family: "!miniTicker@arr", pattern: /^!miniTicker@arr$/, route: "market", example: "!miniTicker@arr" },
-  { family: "<symbol>@forceOrder", pattern: /^[a-z0-9_]+@forceOrder$/, route: "market", example: "btcusdt@forceOrder" },
-  { family: "!forceOrder@arr", pattern: /^!forceOrder@arr$/, route: "market", example: "!forceOrder@arr" },
-  { family: "!contractInfo", pattern: /^!contractInfo$/, route: "market", example: "!contractInfo" },
-  { family: "!assetIndex@arr", pattern: /^!assetIndex@arr$/, route: "market", example: "!assetIndex@arr" },
 ];
 
 /** One row of the routing table as docs/binance.md shows it. */
@@ -239,7 +468,7 @@ export interface RoutingTableRow {
 /** The whole routing table: the captured families first (in `STREAM_FAMILIES` order), then the others. */
 export const ROUTING_TABLE: readonly RoutingTableRow[] = [
   ...STREAM_FAMILIES.map((family) => ({
-    family: `<symbol>@${family.typePattern ? `${family.type}_<interval>` : family.type}`,
+    family: family.notation,
     route: family.route,
     alternativeRoute: family.alternativeRoute,
     example: family.example,

@@ -3,11 +3,14 @@
  * "Continuity checks"): trade `t` consecutive; aggTrade `a` consecutive and `f == previous l + 1`;
  * depth `pu == previous u` (book-sync.ts's `continuesChain`); bookTicker `u` never goes backwards.
  * A break is a gap: data was lost. Update ids are not consecutive, so depth is checked through
- * `pu`, never `U == previous u + 1`.
+ * `pu`, never `U == previous u + 1`. A stream's family says which chain it has (partial depth,
+ * though `depthUpdate` too, sends whole pictures and has none); chains are kept per stream and
+ * symbol, so `!bookTicker`, which carries every symbol, is checked symbol by symbol.
  */
 import { continuesChain } from "./book-sync";
 import type { SequenceKind } from "./routes";
 import { findFamilyByEventType } from "./stream-names";
+import { parseStreamNameOnce } from "./stream-schemas";
 
 /** One break in a stream's id chain. */
 export interface SequenceGap {
@@ -35,14 +38,15 @@ interface ChainState {
   lastAux: number;
 }
 
-function sequenceKindOf(eventType: unknown): SequenceKind | null {
+function sequenceKindOf(stream: string, eventType: unknown): SequenceKind | null {
   if (typeof eventType !== "string") return null;
-  return findFamilyByEventType(eventType)?.sequence ?? null;
+  const family = parseStreamNameOnce(stream)?.family ?? findFamilyByEventType(eventType);
+  return family !== undefined && family.eventType === eventType ? family.sequence : null;
 }
 
 /**
  * Tracks id chains message by message. `check` returns the gap this message reveals, or `null`.
- * Chains are kept per stream name, so two symbols or two speeds never mix.
+ * Chains are kept per stream name and symbol, so two symbols or two speeds never mix.
  */
 export class SequenceTracker {
   private readonly chains = new Map<string, ChainState>();
@@ -53,9 +57,10 @@ export class SequenceTracker {
     const index = this.index++;
     if (typeof data !== "object" || data === null) return null;
     const d = data as Record<string, unknown>;
-    const kind = sequenceKindOf(d.e);
+    const kind = sequenceKindOf(stream, d.e);
     if (kind === null) return null;
-    const chain = this.chains.get(stream);
+    const key = typeof d.s === "string" ? `${stream} ${d.s}` : stream;
+    const chain = this.chains.get(key);
     const eventTime = typeof d.E === "number" ? d.E : null;
     const gap = (field: string, expected: number, actual: number, missing: number | null): SequenceGap => ({
       stream,
@@ -71,7 +76,7 @@ export class SequenceTracker {
     switch (kind) {
       case "tradeId": {
         const t = d.t as number;
-        this.chains.set(stream, { last: t, lastAux: 0 });
+        this.chains.set(key, { last: t, lastAux: 0 });
         if (chain && t !== chain.last + 1) return gap("t", chain.last + 1, t, t - chain.last - 1);
         return null;
       }
@@ -79,7 +84,7 @@ export class SequenceTracker {
         const a = d.a as number;
         const f = d.f as number;
         const l = d.l as number;
-        this.chains.set(stream, { last: a, lastAux: l });
+        this.chains.set(key, { last: a, lastAux: l });
         if (chain && a !== chain.last + 1) return gap("a", chain.last + 1, a, a - chain.last - 1);
         if (chain && f !== chain.lastAux + 1) return gap("f", chain.lastAux + 1, f, f - chain.lastAux - 1);
         return null;
@@ -87,14 +92,14 @@ export class SequenceTracker {
       case "depthChain": {
         const u = d.u as number;
         const pu = d.pu as number;
-        this.chains.set(stream, { last: u, lastAux: 0 });
+        this.chains.set(key, { last: u, lastAux: 0 });
         if (chain && !continuesChain({ previousFinalUpdateId: pu }, chain.last)) return gap("pu", chain.last, pu, null);
         return null;
       }
       case "bookUpdateId": {
         const u = d.u as number;
         if (chain && u < chain.last) return gap("u", chain.last, u, null);
-        this.chains.set(stream, { last: u, lastAux: 0 });
+        this.chains.set(key, { last: u, lastAux: 0 });
         return null;
       }
     }

@@ -49,7 +49,18 @@ export const STREAM_RATES: Readonly<Record<string, StreamRateRow>> = {
   miniTicker: { pattern: "fixed", intervalMs: 2000, busyIntervalMs: null },
   markPrice: { pattern: "fixed", intervalMs: 3000, busyIntervalMs: null, bySuffix: { "@1s": 1000 } },
   forceOrder: { pattern: "sparse", intervalMs: null, busyIntervalMs: null },
-  contractInfo: { pattern: "sparse", intervalMs: null, busyIntervalMs: null },
+  // Every other USDⓈ-M market stream (each family's page gives its update speed).
+  partialDepth: { pattern: "activity", intervalMs: 250, busyIntervalMs: 250, bySuffix: { "@500ms": 500, "@100ms": 100 } },
+  continuousKline: { pattern: "activity", intervalMs: 250, busyIntervalMs: 250 },
+  compositeIndex: { pattern: "fixed", intervalMs: 1000, busyIntervalMs: null },
+  assetIndex: { pattern: "fixed", intervalMs: 1000, busyIntervalMs: null },
+  "!bookTicker": { pattern: "fixed", intervalMs: 5000, busyIntervalMs: null },
+  "!markPrice@arr": { pattern: "fixed", intervalMs: 3000, busyIntervalMs: null, bySuffix: { "@1s": 1000 } },
+  "!ticker@arr": { pattern: "fixed", intervalMs: 1000, busyIntervalMs: null },
+  "!miniTicker@arr": { pattern: "fixed", intervalMs: 1000, busyIntervalMs: null },
+  "!assetIndex@arr": { pattern: "fixed", intervalMs: 1000, busyIntervalMs: null },
+  "!forceOrder@arr": { pattern: "sparse", intervalMs: null, busyIntervalMs: null },
+  "!contractInfo": { pattern: "sparse", intervalMs: null, busyIntervalMs: null },
 };
 
 /**

@@ -176,7 +176,7 @@ export class DepthResync {
   private stateOf(stream: string): SymbolState {
     let symbol = this.symbolOfStream.get(stream);
     if (symbol === undefined) {
-      symbol = parseStreamName(stream).symbol.toUpperCase();
+      symbol = (parseStreamName(stream).symbol ?? stream).toUpperCase(); // diff depth: always one symbol
       this.symbolOfStream.set(stream, symbol);
     }
     let state = this.symbols.get(symbol);

@@ -109,7 +109,7 @@ class CaptureSession implements LinkHost {
     readonly settings: CaptureSettings,
   ) {
     for (const stream of streams) this.counts[stream] = 0;
-    const symbols = [...new Set(streams.map((stream) => parseStreamName(stream).symbol))];
+    const symbols = [...new Set(streams.flatMap((stream) => parseStreamName(stream).symbol ?? []))];
     const outDir = options.outDir ?? DEFAULT_CAPTURE_DIR;
     const name = options.name ?? unusedSampleName(outDir, sampleFileName(symbols, streams, new Date()));
     if (name !== path.basename(name) || name.startsWith(".") || name.length === 0) {

@@ -11,9 +11,17 @@ import type * as dfd from "danfojs-node";
 import { columnsFor, depthLevelColumns, type ColumnsOf, type DepthLevelColumns, type MessageLike } from "../analysis/columns";
 import {
   AGG_TRADE_SCHEMA,
+  ASSET_INDEX_SCHEMA,
   BOOK_TICKER_SCHEMA,
+  COMPOSITE_INDEX_SCHEMA,
+  CONTINUOUS_KLINE_SCHEMA,
+  CONTRACT_INFO_SCHEMA,
   DEPTH_UPDATE_SCHEMA,
+  FORCE_ORDER_SCHEMA,
+  KLINE_SCHEMA,
+  MARK_PRICE_SCHEMA,
   MINI_TICKER_SCHEMA,
+  PARTIAL_DEPTH_SCHEMA,
   TICKER_SCHEMA,
   TRADE_SCHEMA,
   type EventSchema,
@@ -188,6 +196,22 @@ export const miniTickersFrame = frameFor(MINI_TICKER_SCHEMA);
 export const depthUpdatesFrame = frameFor(DEPTH_UPDATE_SCHEMA);
 /** One row per bookTicker: best bid/ask price and quantity, and the spread (ask − bid). */
 export const bookTickersFrame = frameFor(BOOK_TICKER_SCHEMA);
+/** One row per mark-price update (per symbol for `!markPrice@arr`): mark, index and settle price, funding rate, next funding time. */
+export const markPricesFrame = frameFor(MARK_PRICE_SCHEMA);
+/** One row per kline update: interval, open/close time, OHLC, volumes, trade count, closed or not. */
+export const klinesFrame = frameFor(KLINE_SCHEMA);
+/** One row per partial-depth picture: update id, best bid/ask and spread, level counts. */
+export const partialDepthFrame = frameFor(PARTIAL_DEPTH_SCHEMA);
+/** One row per continuous-kline update: the pair, its contract type, and the candle. */
+export const continuousKlinesFrame = frameFor(CONTINUOUS_KLINE_SCHEMA);
+/** One row per liquidation order: side, the position it closed, prices, quantities, filled notional. */
+export const forceOrdersFrame = frameFor(FORCE_ORDER_SCHEMA);
+/** One row per contract change: pair, contract type and status, onboard and delivery time, bracket count. */
+export const contractInfoFrame = frameFor(CONTRACT_INFO_SCHEMA);
+/** One row per asset-index update: index price, bid/ask rates and buffers. */
+export const assetIndexFrame = frameFor(ASSET_INDEX_SCHEMA);
+/** One row per composite-index update: price and the number of components. */
+export const compositeIndexFrame = frameFor(COMPOSITE_INDEX_SCHEMA);
 
 /** One row per price level of every depth update: side ("bid"/"ask"), price, new absolute quantity (0 removes). */
 export function depthLevelsFrame(messages: readonly MessageLike[] | DepthLevelColumns): dfd.DataFrame {

@@ -4,7 +4,7 @@
  * call or two. The analysis itself lives in lib/analysis.
  */
 import type { AggTrade, Trade } from "../binance/decode";
-import { decodeMessage } from "../binance/decode";
+import { decodeRecords } from "../binance/decode";
 import { FIELD_DESCRIPTIONS } from "../binance/fields";
 import type { SequenceGap } from "../binance/sequence";
 import { tradeColumns, type AggTradeColumns, type DepthColumns, type MessageLike } from "../analysis/columns";
@@ -53,7 +53,7 @@ export function takerFlowRows(flow: TakerFlow): Array<{ side: string; trades: nu
  */
 export function firstMessageRows(storage: SampleStorage): Array<{ type: string; kind: string; symbol: string; eventTime: string }> {
   return storage.types().map((type) => {
-    const record = decodeMessage(storage.getData(type)[0]);
+    const [record] = decodeRecords(storage.getData(type)[0]); // an array stream's first event
     return { type, kind: record.kind, symbol: record.symbol, eventTime: isoTime(record.eventTime) };
   });
 }

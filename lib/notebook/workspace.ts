@@ -6,7 +6,8 @@
  * Sources: `live` (Binance; when it cannot be reached, the newest saved sample with the same
  * streams, else the bundled recordings), `replay` (the bundled recordings served by a local
  * replay server, captured like live data), `bundled` (the recordings read directly).
- * The default is `STREAMLAB_SOURCE`, else `live`.
+ * The default is `STREAMLAB_SOURCE`, else `live`. The replay and bundled sources leave out (and
+ * say so) the streams no bundled recording holds, such as liquidations.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -32,9 +33,18 @@ export type DataSource = "live" | "replay" | "bundled";
 
 /** The settings cell of a notebook. */
 export interface NotebookSettings {
-  symbol: string;
-  /** Stream types, e.g. `["trade"]` or `["depth@0ms"]`. */
-  types: readonly string[];
+  /** The symbol the `types` are combined with. */
+  symbol?: string;
+  /** Stream types, e.g. `["trade"]`, `["depth@0ms"]` or the market stream `["!ticker@arr"]`. */
+  types?: readonly string[];
+  /** Stream names instead of symbol × types, e.g. `["!forceOrder@arr", "btcusdt@markPrice@1s"]`. */
+  streams?: readonly string[];
+  /**
+   * The bundled recordings (file names in data/bundled) the `replay` and `bundled` sources read,
+   * in this order; default all of them. Picks one recording's streams where several hold the
+   * same stream name.
+   */
+  recordings?: readonly string[];
   /** Messages per stream. */
   count?: number;
   durationMs?: number;
@@ -95,6 +105,28 @@ function formatTime(ms: number | null): string {
         .replace(/\.\d+Z$/, " UTC");
 }
 
+/** The bundled recordings a notebook's settings pick (`recordings`), in their order, else all of them. */
+function chosenRecordingFiles(settings: NotebookSettings): string[] {
+  const all = bundledRecordingFiles();
+  if (settings.recordings === undefined) return all;
+  return settings.recordings.map((name) => {
+    const file = all.find((candidate) => path.basename(candidate) === name);
+    if (!file) {
+      throw new InvalidArgumentError(
+        "NO_BUNDLED_DATA",
+        `No bundled recording ${JSON.stringify(name)}: expected one of ${all.map((f) => path.basename(f)).join(", ")}.`,
+      );
+    }
+    return file;
+  });
+}
+
+/** The streams a notebook's settings ask for: `streams`, else `symbol` × `types`. */
+function settingsStreams(settings: NotebookSettings): string[] {
+  if (settings.streams && settings.streams.length > 0) return [...settings.streams];
+  return buildStreamNames(settings.symbol === undefined ? [] : [settings.symbol], settings.types ?? []);
+}
+
 /** One line that says which data a notebook shows. */
 export function describeSample(sample: Sample, source: string): string {
   const streams = Object.entries(sample.countsByStream)
@@ -117,9 +149,13 @@ function selectFromRecordings(recordings: readonly Sample[], streams: readonly s
   return { messages, used };
 }
 
-function bundledSample(streams: readonly string[], count: number | undefined): { sample: Sample; recordings: Sample[] } {
+function bundledSample(
+  streams: readonly string[],
+  count: number | undefined,
+  files: readonly string[],
+): { sample: Sample; recordings: Sample[] } {
   const { messages, used } = selectFromRecordings(
-    bundledRecordingFiles().map((file) => loadSample(file)),
+    files.map((file) => loadSample(file)),
     streams,
     count,
   );
@@ -129,21 +165,33 @@ function bundledSample(streams: readonly string[], count: number | undefined): {
       `The bundled recordings hold none of ${streams.join(", ")}: try BTCUSDT (or a symbol listed in data/README.md).`,
     );
   }
-  const files = used.map((s) => path.basename(s.file ?? ""));
+  const names = used.map((s) => path.basename(s.file ?? ""));
   const symbols = new Set(messages.map((m) => (m.data as { s?: string }).s));
   const sample = summarizeSample(messages, {
-    source: { kind: "recording", file: files.join(", ") },
+    source: { kind: "recording", file: names.join(", ") },
     snapshots: used.flatMap((s) => s.snapshots.filter((snapshot) => symbols.has(snapshot.symbol))),
   });
   return { sample, recordings: used };
 }
 
-async function replaySample(streams: readonly string[], settings: NotebookSettings) {
-  const files = bundledRecordingFiles();
-  const server = await startReplayServer({ files, speed: "max" });
+/** The streams no recording holds: a replay would only be silent on them. */
+function streamsWithoutRecording(recordings: readonly Sample[], streams: readonly string[]): string[] {
+  return streams.filter((stream) => !recordings.some((sample) => (sample.countsByStream[stream] ?? 0) > 0));
+}
+
+async function replaySample(streams: readonly string[], settings: NotebookSettings, files: readonly string[]) {
+  const missing = streamsWithoutRecording(
+    files.map((file) => loadSample(file)),
+    streams,
+  );
+  const replayed = streams.filter((stream) => !missing.includes(stream));
+  if (replayed.length === 0) {
+    throw new InvalidArgumentError("NO_BUNDLED_DATA", `The bundled recordings hold none of ${streams.join(", ")}: nothing to replay.`);
+  }
+  const server = await startReplayServer({ files: [...files], speed: "max" });
   try {
     const result = await capture({
-      streams,
+      streams: replayed,
       count: settings.count,
       durationMs: settings.durationMs,
       wsBaseUrl: server.url,
@@ -159,10 +207,16 @@ async function replaySample(streams: readonly string[], settings: NotebookSettin
       streams,
       0,
     );
-    return { ...result, recordings: used };
+    return { ...result, recordings: used, missing };
   } finally {
     await server.close();
   }
+}
+
+/** ` No recording of …: not replayed.` for the streams asked for that the data does not hold, else `""`. */
+function notRecorded(streams: readonly string[], sample: Sample): string {
+  const absent = streams.filter((stream) => (sample.countsByStream[stream] ?? 0) === 0);
+  return absent.length === 0 ? "" : ` No bundled recording holds ${absent.join(", ")}: left out.`;
 }
 
 /**
@@ -170,30 +224,25 @@ async function replaySample(streams: readonly string[], settings: NotebookSettin
  * @example const data = await captureOrLoad({ symbol: "BTCUSDT", types: ["trade"], count: 20 }); data.description
  */
 export async function captureOrLoad(settings: NotebookSettings): Promise<NotebookData> {
-  const streams = buildStreamNames([settings.symbol], settings.types);
+  const streams = settingsStreams(settings);
   const source = resolveSource(settings.source);
   if (source === "bundled") {
-    const { sample, recordings } = bundledSample(streams, settings.count);
+    const { sample, recordings } = bundledSample(streams, settings.count, chosenRecordingFiles(settings));
     return {
       sample,
       file: null,
       source,
       recordings,
       fallbackReason: null,
-      description: describeSample(sample, `bundled recording (${sample.source.file})`),
+      description: describeSample(sample, `bundled recording (${sample.source.file})`) + notRecorded(streams, sample),
     };
   }
   if (source === "replay") {
-    const { sample, file, recordings } = await replaySample(streams, settings);
+    const { sample, file, recordings, missing } = await replaySample(streams, settings, chosenRecordingFiles(settings));
     const from = recordings.map((s) => path.basename(s.file ?? "")).join(", ");
-    return {
-      sample,
-      file,
-      source,
-      recordings,
-      fallbackReason: null,
-      description: describeSample(sample, `replay of the bundled recordings (${from}) through a local replay server`),
-    };
+    const description =
+      describeSample(sample, `replay of the bundled recordings (${from}) through a local replay server`) + notRecorded(missing, sample);
+    return { sample, file, source, recordings, fallbackReason: null, description };
   }
   try {
     const { sample, file } = await capture({
@@ -222,14 +271,14 @@ export async function captureOrLoad(settings: NotebookSettings): Promise<Noteboo
         description: describeSample(sample, `saved sample ${saved.name} (live Binance unreachable)`),
       };
     }
-    const { sample, recordings } = bundledSample(streams, settings.count);
+    const { sample, recordings } = bundledSample(streams, settings.count, chosenRecordingFiles(settings));
     return {
       sample,
       file: null,
       source: "bundled",
       recordings,
       fallbackReason: reason,
-      description: describeSample(sample, `bundled recording (live Binance unreachable)`),
+      description: describeSample(sample, `bundled recording (live Binance unreachable)`) + notRecorded(streams, sample),
     };
   }
 }

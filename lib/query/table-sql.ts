@@ -30,6 +30,7 @@ function buildExtraction(fields: readonly FieldSchema[], alias: string): Extract
 function convert(value: string, field: FieldSchema): string {
   switch (field.kind) {
     case "decimal":
+    case "number":
       return `CAST(${value} AS DOUBLE)`;
     case "id":
     case "integer":
@@ -63,6 +64,7 @@ function baseSelect(table: DatasetTable): string[] {
     if (source.from === "field")
       out.push(`${convert(mapAccess(source.field.path as string), source.field)} AS ${sqlIdentifier(column.name)}`);
     else if (source.from === "text") out.push(`${mapAccess(source.field.path as string)} AS ${sqlIdentifier(column.name)}`);
+    else if (source.from === "payload") out.push(`${source.sql} AS ${sqlIdentifier(column.name)}`);
   }
   return out;
 }
@@ -87,7 +89,8 @@ function mapAccess(wirePath: string): string {
 
 /** The payload maps of the table's event type from `_payloads`: `source, local_timestamp, stream, data`. */
 function payloadsSql(table: DatasetTable): string {
-  return `SELECT source, local_timestamp, stream, data FROM _payloads WHERE data['${EVENT_TYPE_PATH}'] = ${sqlString(table.schema.eventType)}`;
+  const byStream = table.streamFilter === null ? "" : ` AND ${table.streamFilter}`;
+  return `SELECT source, local_timestamp, stream, data FROM _payloads WHERE data['${EVENT_TYPE_PATH}'] = ${sqlString(table.schema.eventType)}${byStream}`;
 }
 
 /** The level struct list of a row: `{side, price, quantity}` for each bid, then each ask. */
@@ -129,7 +132,8 @@ export function sampleTableSql(table: DatasetTable): string {
   if (table.levelFields.length === 0) return `SELECT ${finalSelect(table.columns)} FROM (SELECT ${base} FROM (${payloads}))`;
   const levelAccess = (field: FieldSchema) => mapAccess(field.path as string);
   const updates = `SELECT ${base}, stream, false AS is_snapshot, ${LEVEL_SELECT} FROM (SELECT *, unnest(${levelsList(table, levelAccess)}) AS l FROM (${payloads}))`;
-  return `SELECT ${finalSelect(table.columns)} FROM (${updates} UNION ALL BY NAME ${snapshotRowsSql(table)})`;
+  const rows = table.withSnapshots ? `${updates} UNION ALL BY NAME ${snapshotRowsSql(table)}` : updates;
+  return `SELECT ${finalSelect(table.columns)} FROM (${rows})`;
 }
 
 /** Parquet files of a table in dataset roots, as a `read_parquet` call (Hive partitions typed). */

@@ -10,8 +10,11 @@
  * - `price` and `quantity` also keep Binance's exact decimal text in `price_text`, `quantity_text`;
  * - a schema with `levels` fields (depth) becomes one row per level: `side`, `price`,
  *   `quantity`, plus `is_snapshot` (REST snapshot rows) and the `stream` the update came on;
- * - derived fields become columns through `DERIVED_COLUMN_SQL`; every table gets the
- *   partition column `date` (UTC day of `event_time`).
+ * - derived fields become columns through `DERIVED_COLUMN_SQL` (over the columns, or over the
+ *   payload for `PAYLOAD_DERIVED_COLUMNS`); every table gets the partition column `date`
+ *   (UTC day of `event_time`);
+ * - where two schemas share an `e` (diff and partial depth), the stream name sorts the messages
+ *   (`streamFilter`), and REST snapshots are rows of the diff-depth table only.
  *
  * Adding an event schema to `EVENT_SCHEMAS` adds its table here with nothing else to write.
  */
@@ -19,11 +22,14 @@ import {
   DEPTH_SNAPSHOT_SCHEMA,
   EVENT_SCHEMAS,
   columnarFields,
+  findEventSchema,
   toSnakeCase,
   type EventSchema,
   type FieldKind,
   type FieldSchema,
 } from "../binance/schema";
+import { STREAM_FAMILIES, streamNamePattern } from "../binance/endpoints";
+import { sqlString } from "./duckdb";
 
 /** The SQL types the tables use. */
 export type SqlType = "VARCHAR" | "DOUBLE" | "BIGINT" | "BOOLEAN" | "TIMESTAMP_MS" | "TIMESTAMP" | "DATE" | "JSON";
@@ -36,6 +42,8 @@ export type ColumnSource =
   | { readonly from: "text"; readonly field: FieldSchema }
   /** An SQL expression over the table's other columns (a derived field). */
   | { readonly from: "derived"; readonly field: FieldSchema; readonly sql: string }
+  /** An SQL expression over the payload map `data` (a derived field that counts a list: contract brackets, index components). */
+  | { readonly from: "payload"; readonly field: FieldSchema; readonly sql: string }
   /** One part of a book level, for tables with `levels`. */
   | { readonly from: "level"; readonly part: "side" | "price" | "quantity" | "price_text" | "quantity_text" | "is_snapshot" }
   /** What the recorder adds: the receive time, the stream name, the sample's name. */
@@ -63,6 +71,14 @@ export interface DatasetTable {
   readonly columns: readonly TableColumn[];
   /** The `levels` fields (depth's bids and asks): each level is a row. */
   readonly levelFields: readonly FieldSchema[];
+  /**
+   * SQL over `stream` that keeps this table's messages where two schemas share an `e` (diff and
+   * partial depth are both `depthUpdate`: the stream name tells them apart); `null` when the
+   * `e` is enough.
+   */
+  readonly streamFilter: string | null;
+  /** Whether REST depth snapshots are rows of this table: the diff-depth book's, not partial depth's pictures. */
+  readonly withSnapshots: boolean;
 }
 
 /** SQL type of a field kind (`levels` fields become rows, not columns). */
@@ -74,6 +90,9 @@ export const SQL_TYPE_OF_KIND: Readonly<Record<Exclude<FieldKind, "levels">, Sql
   boolean: "BOOLEAN",
   enum: "VARCHAR",
   text: "VARCHAR",
+  number: "DOUBLE",
+  // `items` fields (contract brackets, index components) are not typed columns: never a table column.
+  items: "JSON",
 };
 
 /** Decimal columns that also keep Binance's exact text as `<column>_text`. */
@@ -85,7 +104,25 @@ export const EXACT_TEXT_COLUMNS: readonly string[] = ["price", "quantity"];
  */
 export const DERIVED_COLUMN_SQL: Readonly<Record<string, string>> = {
   "aggTrade.tradeCount": "last_trade_id - first_trade_id + 1",
+  "forceOrder.filledNotional": "average_price * filled_quantity",
+  "forceOrder.liquidatedPosition": "CASE order_side WHEN 'SELL' THEN 'long' ELSE 'short' END",
+  // A partial-depth picture's best levels: the highest bid and lowest ask among its level rows.
+  "partialDepth.bidPrice": "max(CASE WHEN side = 'bid' AND quantity > 0 THEN price END) OVER PICTURE",
+  "partialDepth.bidQuantity":
+    "arg_max(CASE WHEN side = 'bid' AND quantity > 0 THEN quantity END, CASE WHEN side = 'bid' AND quantity > 0 THEN price END) OVER PICTURE",
+  "partialDepth.askPrice": "min(CASE WHEN side = 'ask' AND quantity > 0 THEN price END) OVER PICTURE",
+  "partialDepth.askQuantity":
+    "arg_min(CASE WHEN side = 'ask' AND quantity > 0 THEN quantity END, CASE WHEN side = 'ask' AND quantity > 0 THEN price END) OVER PICTURE",
+  // Over the payload map (PAYLOAD_DERIVED_COLUMNS): the number of brackets and components.
+  "contractInfo.bracketCount": "coalesce(json_array_length(data['bks']), 0)",
+  "compositeIndex.componentCount": "json_array_length(data['c'])",
 };
+
+/** The rows of one partial-depth picture, for the window of its best levels. */
+const PICTURE_WINDOW = "(PARTITION BY source, stream, event_time, final_update_id)";
+
+/** The derived fields of `DERIVED_COLUMN_SQL` whose SQL reads the payload map `data` (they count a list that is not a column). */
+export const PAYLOAD_DERIVED_COLUMNS: ReadonlySet<string> = new Set(["contractInfo.bracketCount", "compositeIndex.componentCount"]);
 
 /** Depth snapshot rows: the snapshot field that fills a depth column of another name (`lastUpdateId` is the book's `u`). */
 export const SNAPSHOT_COLUMN_OF: Readonly<Record<string, string>> = { final_update_id: "last_update_id" };
@@ -150,15 +187,12 @@ function fieldColumns(schema: EventSchema): TableColumn[] {
   for (const field of columnarFields(schema)) {
     if (field.kind === "levels") continue;
     if (field.path === undefined) {
-      const sql = DERIVED_COLUMN_SQL[`${schema.kind}.${field.name}`];
-      if (sql !== undefined)
-        columns.push({
-          name: field.column,
-          type: SQL_TYPE_OF_KIND[field.kind],
-          meaning: field.meaning,
-          unit: field.unit,
-          source: { from: "derived", field, sql },
-        });
+      const key = `${schema.kind}.${field.name}`;
+      const sql = DERIVED_COLUMN_SQL[key]?.replace("PICTURE", PICTURE_WINDOW);
+      const source =
+        sql === undefined ? null : { from: PAYLOAD_DERIVED_COLUMNS.has(key) ? ("payload" as const) : ("derived" as const), field, sql };
+      if (source)
+        columns.push({ name: field.column, type: SQL_TYPE_OF_KIND[field.kind], meaning: field.meaning, unit: field.unit, source });
       continue;
     }
     columns.push({
@@ -187,6 +221,19 @@ function textColumns(columns: readonly TableColumn[]): TableColumn[] {
     }));
 }
 
+/** `stream` filter of a schema whose `e` another schema shares: its families' names, or (the first schema of the `e`) none of the others'. */
+function streamFilterOf(schema: EventSchema): string | null {
+  const sharing = EVENT_SCHEMAS.filter((other) => other.eventType === schema.eventType);
+  if (sharing.length < 2) return null;
+  const patterns = (kinds: readonly string[]) =>
+    STREAM_FAMILIES.filter((family) => kinds.includes(family.kind)).map(
+      (family) => `regexp_full_match(stream, ${sqlString(streamNamePattern(family))})`,
+    );
+  if (findEventSchema(schema.eventType) !== schema) return `(${patterns([schema.kind]).join(" OR ")})`;
+  const others = sharing.filter((other) => other !== schema).map((other) => other.kind);
+  return `(stream IS NULL OR NOT (${patterns(others).join(" OR ")}))`;
+}
+
 /** The dataset table of an event schema. */
 export function tableOf(schema: EventSchema): DatasetTable {
   const levelFields = columnarFields(schema).filter((field) => field.kind === "levels");
@@ -206,7 +253,9 @@ export function tableOf(schema: EventSchema): DatasetTable {
           EXTRA_COLUMNS.quantity_text,
         ]
       : [...fields, EXTRA_COLUMNS.local_time, ...textColumns(fields), EXTRA_COLUMNS.source];
-  return { name: toSnakeCase(schema.kind), schema, columns: [...columns, EXTRA_COLUMNS.date], levelFields };
+  const streamFilter = streamFilterOf(schema);
+  const withSnapshots = levelFields.length > 0 && findEventSchema(schema.eventType) === schema;
+  return { name: toSnakeCase(schema.kind), schema, columns: [...columns, EXTRA_COLUMNS.date], levelFields, streamFilter, withSnapshots };
 }
 
 /** Every dataset table, one per event schema, in the schemas' order. */

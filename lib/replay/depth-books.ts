@@ -34,7 +34,7 @@ export class ReplayDepthBooks {
   /** Books over `library`'s recordings and recorded snapshots. */
   constructor(private readonly library: ReplayLibrary) {
     for (const name of library.recordings.keys()) {
-      if (isDiffDepthStream(name)) this.symbolOfStream.set(name, parseStreamName(name).symbol.toUpperCase());
+      if (isDiffDepthStream(name)) this.symbolOfStream.set(name, (parseStreamName(name).symbol ?? name).toUpperCase());
     }
   }
 

@@ -4,7 +4,9 @@
  * samples builds its `SampleMeta` here, so they all agree: `SampleMetaBuilder` takes messages
  * one at a time (a capture, a journal read line by line) and keeps only the summary.
  */
+import { eventsOf } from "../binance/schema";
 import { SequenceTracker, type SequenceGap } from "../binance/sequence";
+import { symbolOfEvent } from "../binance/stream-schemas";
 import {
   LIBRARY,
   MAX_HEADER_EVENTS,
@@ -68,14 +70,15 @@ export class SampleMetaBuilder {
   addMessage(stream: string, data: unknown, localTimestamp: number | null): SequenceGap | null {
     this.countsByStream[stream] = (this.countsByStream[stream] ?? 0) + 1;
     this.count++;
-    if (typeof data === "object" && data !== null && !Array.isArray(data)) {
-      const record = data as Record<string, unknown>;
-      const symbol = record.s;
-      if (typeof symbol === "string" && !this.seenSymbols.has(symbol)) {
+    // Array streams (`!ticker@arr`) carry one event per symbol; a liquidation keeps its symbol in `o.s`.
+    for (const event of eventsOf(data)) {
+      if (typeof event !== "object" || event === null) continue;
+      const symbol = symbolOfEvent(stream, event);
+      if (symbol !== null && !this.seenSymbols.has(symbol)) {
         this.seenSymbols.add(symbol);
         this.symbols.push(symbol);
       }
-      const eventTime = record.E;
+      const eventTime = (event as Record<string, unknown>).E;
       if (typeof eventTime === "number") {
         if (this.firstEventTime === null || eventTime < this.firstEventTime) this.firstEventTime = eventTime;
         if (this.lastEventTime === null || eventTime > this.lastEventTime) this.lastEventTime = eventTime;

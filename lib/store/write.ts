@@ -171,7 +171,12 @@ export function eventLine(event: CaptureEvent): string {
 
 /** Makes a file name from parts, keeping only letters, digits, `_` and `-`. */
 export function sampleFileName(symbols: readonly string[], streams: readonly string[], startedAt: Date): string {
-  const types = [...new Set(streams.map((stream) => stream.slice(stream.indexOf("@") + 1).replace(/@/g, "-")))];
+  // `btcusdt@depth@100ms` → `depth-100ms`; a market stream keeps its whole name: `!ticker@arr` → `ticker-arr`.
+  const types = [
+    ...new Set(
+      streams.map((stream) => (stream.startsWith("!") ? stream.slice(1) : stream.slice(stream.indexOf("@") + 1)).replace(/@/g, "-")),
+    ),
+  ];
   const stamp = startedAt
     .toISOString()
     .replace(/[-:]/g, "")
