@@ -121,7 +121,8 @@ export class StreamConnection {
         if (retryAfterMs !== undefined && retryAfterMs !== null) failure.retryAfterMs = retryAfterMs;
         reject(failure);
       };
-      socket.once("error", (error) => fail(error));
+      const failOnError = (error: Error) => fail(error);
+      socket.once("error", failOnError);
       socket.once("unexpected-response", (_request, response) => {
         const status = response.statusCode ?? 0;
         const retryAfterMs = parseRetryAfter(response.headers["retry-after"]);
@@ -136,7 +137,7 @@ export class StreamConnection {
         );
       });
       socket.once("open", () => {
-        socket.removeListener("error", fail);
+        socket.removeListener("error", failOnError);
         resolve(new StreamConnection(url, socket, handlers, options.requestTimeoutMs ?? 10_000));
       });
     });
