@@ -127,8 +127,8 @@ test("every notebook runs top to bottom against the replay server with zero erro
   assert.match(text("10-market-overview"), /That is not the whole market: only BTCUSDT, IOTXUSDT\./);
   const datasets = text("11-datasets-and-sql");
   assert.match(datasets, /samples exported to .*: 0 files written, [1-9]\d* unchanged, 0 removed\./);
-  assert.match(datasets, /Queries below read btcusdt-2023-04-04-hftbacktest-60s\./);
-  assert.match(datasets, /Running VWAP at the end: 28146\.42/);
+  assert.match(datasets, /Queries below read btcusdt-2023-04-04-hftbacktest-markprice-trade\./);
+  assert.match(datasets, /Running VWAP at the end: 28146\.01/);
   assert.ok(fs.existsSync(summary.indexHtml));
   const index = fs.readFileSync(summary.indexHtml, "utf8");
   for (const name of NOTEBOOKS) assert.ok(index.includes(`${name}.html`), `index links ${name}`);
