@@ -9,6 +9,7 @@ import { rebuildBestBidAsk } from "../lib/analysis/depth";
 import { computeBuySellVolume, computeTradeBars } from "../lib/analysis/trade-stats";
 import { computeReceiveLatency, countMessageRates } from "../lib/analysis/timing";
 import { tradesFrame } from "../lib/notebook/frames";
+import { showChart } from "../lib/notebook/charts";
 import {
   escapeFigureText,
   escapeHtml,
@@ -257,4 +258,11 @@ test("figure builders: titles, axis titles with units, date axes, 380 px, at mos
     })),
   );
   assert.ok((F.vwapFigure(many).data[1].x as number[]).length <= 5000);
+});
+
+test("showChart of a figure with no points prints what is empty instead of drawing an empty frame", (t) => {
+  const lines: string[] = [];
+  t.mock.method(console, "log", (line: string) => lines.push(line));
+  showChart({ data: [{ type: "scatter", x: [], y: [] }], layout: { title: { text: "Spread per second" } } });
+  assert.deepEqual(lines, ['Nothing to draw in "Spread per second": its data is empty.']);
 });

@@ -129,6 +129,7 @@ test("every notebook runs top to bottom against the replay server with zero erro
   assert.match(datasets, /samples exported to .*: 0 files written, [1-9]\d* unchanged, 0 removed\./);
   assert.match(datasets, /Queries below read btcusdt-2023-04-04-hftbacktest-markprice-trade\./);
   assert.match(datasets, /Running VWAP at the end: 28146\.01/);
+  assert.match(datasets, /Spread of \S+: [1-9]\d* seconds\./, "the spread reads a sample that has bookTicker updates");
   assert.ok(fs.existsSync(summary.indexHtml));
   const index = fs.readFileSync(summary.indexHtml, "utf8");
   for (const name of NOTEBOOKS) assert.ok(index.includes(`${name}.html`), `index links ${name}`);
@@ -153,7 +154,10 @@ test(
         const errors: string[] = [];
         page.on("pageerror", (error) => errors.push(error.message));
         await page.goto(pathToFileURL(notebook.html).href, { waitUntil: "load", timeout: 120_000 });
-        await page.waitForFunction(CHARTS_DRAWN, undefined, { timeout: 120_000 });
+        await page.waitForFunction(CHARTS_DRAWN, undefined, { timeout: 120_000 }).catch(async (error: Error) => {
+          const state = await readPage(page, ".streamlab-table table");
+          throw new Error(`${notebook.name}: not every chart drew (${JSON.stringify(state.charts)}): ${error.message}`);
+        });
         const state = await readPage(page, ".streamlab-table table");
         assert.equal(state.charts.length, notebook.charts, `${notebook.name}: every chart output is on the page`);
         for (const chart of state.charts) {

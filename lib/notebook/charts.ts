@@ -37,11 +37,35 @@ export function initCharts(): void {
 }
 
 /**
- * Shows a plotly figure (from notebook/figures, or your own) as an interactive chart.
+ * Shows a plotly figure (from notebook/figures, or your own) as an interactive chart. A figure
+ * whose traces hold no points (a query with no rows, a stream the sample lacks) prints a line
+ * saying so instead of an empty frame.
  * @example showChart(priceBySideFigure(tradeColumns(sample.messages)))
  */
 export function showChart(figure: PlotlyFigure, options: RenderChartOptions = {}): void {
-  display().html(renderChartHtml(figure, options));
+  const html = renderChartHtml(figure, options);
+  if (Array.isArray(figure.data) && !figure.data.some(traceHasPoints)) {
+    console.log(`Nothing to draw in "${figureTitle(figure)}": its data is empty.`);
+    return;
+  }
+  display().html(html);
+}
+
+const POINT_KEYS = ["x", "y", "z", "values", "open", "close", "lat", "r"] as const;
+
+function traceHasPoints(trace: PlotlyFigure["data"][number]): boolean {
+  const record = trace as Record<string, unknown>;
+  return POINT_KEYS.some((key) => {
+    const value = record[key];
+    return (Array.isArray(value) || ArrayBuffer.isView(value)) && (value as ArrayLike<unknown>).length > 0;
+  });
+}
+
+function figureTitle(figure: PlotlyFigure): string {
+  const title = figure.layout?.title;
+  if (typeof title === "string") return title;
+  const text = (title as { text?: unknown } | undefined)?.text;
+  return typeof text === "string" ? text : "chart";
 }
 
 /**
