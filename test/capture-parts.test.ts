@@ -177,6 +177,18 @@ test("continuity: copies after a switch are dropped by id (or by E and payload);
   mark.switched();
   assert.equal(mark.isDuplicate(markKey(7000)), true, "no ids: the same E and payload is a copy");
   assert.equal(mark.isDuplicate(markKey(8000)), false);
+
+  // bookTicker ids cannot count a loss: unproven overlap means "possibly lost", unless the stream
+  // was silent on both connections while the new one was subscribed and the old one alive
+  const book = new StreamContinuity("btcusdt@bookTicker");
+  const bookKey = (u: number) => frameKeyOf({ e: "bookTicker", u, E: u }, `{"u":${u}}`, null);
+  book.stored(bookKey(100), 1, false);
+  book.startReplacement();
+  book.switched();
+  assert.equal(book.stored(bookKey(250), 2, false)?.missing, null, "overlap not proven: possibly lost, count unknown");
+  book.startReplacement();
+  book.switched(true);
+  assert.equal(book.stored(bookKey(400), 3, false), null, "silent throughout the overlap: nothing lost");
 });
 
 test("the status line: counts against the target, rate, connections, replacements, gaps and size", () => {

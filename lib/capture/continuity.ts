@@ -122,11 +122,12 @@ export class StreamContinuity {
 
   /**
    * The replacement takes over: copies are filtered out from now on until new messages come;
-   * without proven overlap, the next message stored is checked for a loss.
+   * without proven overlap (or `silentThroughout`: the stream had nothing to carry while the new
+   * connection was subscribed and the old one alive), the next message stored is checked for a loss.
    */
-  switched(): void {
+  switched(silentThroughout = false): void {
     this.filtering = true;
-    if (!this.overlapProven) this.lossWatch = { before: this.last, beforeAt: this.lastAt };
+    if (!this.overlapProven && !silentThroughout) this.lossWatch = { before: this.last, beforeAt: this.lastAt };
     this.candidateFirst = null;
     this.candidateDigests.clear();
   }

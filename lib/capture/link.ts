@@ -303,7 +303,10 @@ export class StreamLink {
     this.candidateReason = null;
     const oldDead = this.primaryDead || !old;
     this.primaryDead = false;
-    for (const stream of this.streams.values()) stream.switched();
+    // A stream silent on both connections since the replacement began, to which the new one was
+    // subscribed while the old one still delivered, missed nothing: the old connection carried
+    // the stream until the new one did, and neither had a message of it to carry.
+    for (const stream of this.streams.values()) stream.switched(!oldDead && !stream.heardSinceHandover && next.subscribed.has(stream.name));
     const buffered = this.buffer;
     this.buffer = [];
     let dropped = 0;
