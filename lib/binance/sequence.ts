@@ -33,9 +33,23 @@ export interface SequenceGap {
   readonly localTimestamp: number | null;
 }
 
+/**
+ * The top-level payload members the capture reads of every message: the event type, symbol and
+ * event time (the sample's metadata) and the ids of every chain above. Everything else in a
+ * payload is stored as received and never parsed during a capture.
+ */
+export const HEAD_FIELDS = ["e", "E", "s", "t", "a", "f", "l", "u", "U", "pu"] as const;
+
 interface ChainState {
   last: number;
   lastAux: number;
+}
+
+/** What one stream name resolves to: its chain kind for the event type last seen, and its chains by symbol. */
+interface StreamChains {
+  eventType: unknown;
+  kind: SequenceKind | null;
+  readonly bySymbol: Map<string, ChainState>;
 }
 
 function sequenceKindOf(stream: string, eventType: unknown): SequenceKind | null {
@@ -44,12 +58,27 @@ function sequenceKindOf(stream: string, eventType: unknown): SequenceKind | null
   return family !== undefined && family.eventType === eventType ? family.sequence : null;
 }
 
+function gapOf(
+  stream: string,
+  kind: SequenceKind,
+  field: string,
+  expected: number,
+  actual: number,
+  missing: number | null,
+  index: number,
+  data: Record<string, unknown>,
+  localTimestamp: number | null,
+): SequenceGap {
+  const eventTime = typeof data.E === "number" ? data.E : null;
+  return { stream, kind, field, expected, actual, missing, index, eventTime, localTimestamp };
+}
+
 /**
  * Tracks id chains message by message. `check` returns the gap this message reveals, or `null`.
  * Chains are kept per stream name and symbol, so two symbols or two speeds never mix.
  */
 export class SequenceTracker {
-  private readonly chains = new Map<string, ChainState>();
+  private readonly streams = new Map<string, StreamChains>();
   private index = 0;
 
   /** Checks one payload of `stream`; returns the gap it reveals, if any. */
@@ -57,49 +86,53 @@ export class SequenceTracker {
     const index = this.index++;
     if (typeof data !== "object" || data === null) return null;
     const d = data as Record<string, unknown>;
-    const kind = sequenceKindOf(stream, d.e);
+    let chains = this.streams.get(stream);
+    if (chains === undefined) {
+      chains = { eventType: d.e, kind: sequenceKindOf(stream, d.e), bySymbol: new Map() };
+      this.streams.set(stream, chains);
+    } else if (chains.eventType !== d.e) {
+      chains.eventType = d.e;
+      chains.kind = sequenceKindOf(stream, d.e);
+    }
+    const kind = chains.kind;
     if (kind === null) return null;
-    const key = typeof d.s === "string" ? `${stream} ${d.s}` : stream;
-    const chain = this.chains.get(key);
-    const eventTime = typeof d.E === "number" ? d.E : null;
-    const gap = (field: string, expected: number, actual: number, missing: number | null): SequenceGap => ({
-      stream,
-      kind,
-      field,
-      expected,
-      actual,
-      missing,
-      index,
-      eventTime,
-      localTimestamp,
-    });
+    const symbol = typeof d.s === "string" ? d.s : "";
+    const chain = chains.bySymbol.get(symbol);
+    if (chain === undefined) {
+      const last = kind === "tradeId" ? d.t : kind === "aggTradeId" ? d.a : d.u;
+      chains.bySymbol.set(symbol, { last: last as number, lastAux: kind === "aggTradeId" ? (d.l as number) : 0 });
+      return null;
+    }
     switch (kind) {
       case "tradeId": {
         const t = d.t as number;
-        this.chains.set(key, { last: t, lastAux: 0 });
-        if (chain && t !== chain.last + 1) return gap("t", chain.last + 1, t, t - chain.last - 1);
-        return null;
+        const expected = chain.last + 1;
+        chain.last = t;
+        return t === expected ? null : gapOf(stream, kind, "t", expected, t, t - expected, index, d, localTimestamp);
       }
       case "aggTradeId": {
         const a = d.a as number;
         const f = d.f as number;
-        const l = d.l as number;
-        this.chains.set(key, { last: a, lastAux: l });
-        if (chain && a !== chain.last + 1) return gap("a", chain.last + 1, a, a - chain.last - 1);
-        if (chain && f !== chain.lastAux + 1) return gap("f", chain.lastAux + 1, f, f - chain.lastAux - 1);
+        const expected = chain.last + 1;
+        const expectedFirst = chain.lastAux + 1;
+        chain.last = a;
+        chain.lastAux = d.l as number;
+        if (a !== expected) return gapOf(stream, kind, "a", expected, a, a - expected, index, d, localTimestamp);
+        if (f !== expectedFirst) return gapOf(stream, kind, "f", expectedFirst, f, f - expectedFirst, index, d, localTimestamp);
         return null;
       }
       case "depthChain": {
-        const u = d.u as number;
         const pu = d.pu as number;
-        this.chains.set(key, { last: u, lastAux: 0 });
-        if (chain && !continuesChain({ previousFinalUpdateId: pu }, chain.last)) return gap("pu", chain.last, pu, null);
-        return null;
+        const previous = chain.last;
+        chain.last = d.u as number;
+        return continuesChain({ previousFinalUpdateId: pu }, previous)
+          ? null
+          : gapOf(stream, kind, "pu", previous, pu, null, index, d, localTimestamp);
       }
       case "bookUpdateId": {
         const u = d.u as number;
-        if (chain && u < chain.last) return gap("u", chain.last, u, null);
-        this.chains.set(key, { last: u, lastAux: 0 });
+        if (u < chain.last) return gapOf(stream, kind, "u", chain.last, u, null, index, d, localTimestamp);
+        chain.last = u;
         return null;
       }
     }

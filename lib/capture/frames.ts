@@ -9,15 +9,25 @@
 import { excerpt } from "../errors";
 import { controlErrorOf } from "../binance/control";
 import type { SequenceKind } from "../binance/routes";
+import { HEAD_FIELDS } from "../binance/sequence";
+import { FrameScanner } from "./frame-scan";
 
-/** A frame, classified. */
+/**
+ * A frame, classified. A message's `data` holds what the capture reads of its payload: the
+ * top-level members the id chains and the sample's metadata need (`HEAD_FIELDS`) when the fast
+ * path read it, the whole payload otherwise (arrays, escapes, a symbol nested as in
+ * `forceOrder`'s `o.s`). `dataStart` is where the payload starts in the frame's text.
+ */
 export type ReceivedFrame =
-  | { readonly kind: "message"; readonly stream: string; readonly data: unknown; readonly dataText: string }
+  | { readonly kind: "message"; readonly stream: string; readonly data: unknown; readonly dataStart: number }
   | { readonly kind: "reply" }
   | { readonly kind: "server-error"; readonly code: unknown; readonly msg: unknown; readonly id: unknown }
   | { readonly kind: "malformed"; readonly detail: string };
 
 const COMBINED_PREFIX = '{"stream":"';
+
+/** The fast path: every frame Binance sends (no whitespace, no escapes) is read without `JSON.parse`. */
+const scanner = new FrameScanner(HEAD_FIELDS);
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -29,6 +39,13 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * other keys is malformed. Binary frames are malformed (Binance sends text).
  */
 export function classifyFrame(text: string, isBinary: boolean): ReceivedFrame {
+  if (!isBinary) {
+    const scanned = scanner.scan(text);
+    if (scanned !== null) {
+      const data = scanned.head.s === undefined ? JSON.parse(text.slice(scanned.dataStart, -1)) : scanned.head;
+      return { kind: "message", stream: scanned.stream, data, dataStart: scanned.dataStart };
+    }
+  }
   if (isBinary)
     return {
       kind: "malformed",
@@ -47,7 +64,7 @@ export function classifyFrame(text: string, isBinary: boolean): ReceivedFrame {
     const prefix = `{"stream":${JSON.stringify(value.stream)},"data":`;
     const keys = Object.keys(value);
     if (keys.length === 2 && (isRecord(value.data) || Array.isArray(value.data)) && text.startsWith(prefix) && text.endsWith("}")) {
-      return { kind: "message", stream: value.stream, data: value.data, dataText: text.slice(prefix.length, -1) };
+      return { kind: "message", stream: value.stream, data: value.data, dataStart: prefix.length };
     }
     return {
       kind: "malformed",
@@ -69,7 +86,7 @@ export interface FrameKey {
   readonly field: string;
   /** The event time `E`, when the payload has one. */
   readonly eventTime: number | null;
-  /** Payload length and hash: equal for two copies of one message. */
+  /** Frame length and hash: equal for two copies of one message (computed when first asked for). */
   readonly digest: string;
   /** For depth: the previous update id `pu` and first update id `U`. */
   readonly previousId: number | null;
@@ -92,17 +109,47 @@ function numberOr(value: unknown): number | null {
   return typeof value === "number" && Number.isFinite(value) ? value : null;
 }
 
-/** The key of a message of a stream whose id chain is `sequence` (`null`: no ids). */
-export function frameKeyOf(data: unknown, dataText: string, sequence: SequenceKind | null): FrameKey {
+/** A key whose digest is only computed when a handover or a switch needs it. */
+class LazyFrameKey implements FrameKey {
+  private text: string | null;
+  private hashed: string | null = null;
+
+  constructor(
+    readonly id: number | null,
+    readonly field: string,
+    readonly eventTime: number | null,
+    readonly previousId: number | null,
+    readonly firstId: number | null,
+    text: string,
+  ) {
+    this.text = text;
+  }
+
+  get digest(): string {
+    if (this.hashed === null) {
+      const text = this.text ?? "";
+      this.hashed = `${text.length}:${fnv1a(text).toString(36)}`;
+      this.text = null;
+    }
+    return this.hashed;
+  }
+}
+
+/**
+ * The key of a message of a stream whose id chain is `sequence` (`null`: no ids). `text` is the
+ * frame (or payload) text, hashed for the digest only when it is asked for; two copies of one
+ * stream's message have equal texts.
+ */
+export function frameKeyOf(data: unknown, text: string, sequence: SequenceKind | null): FrameKey {
   const record = isRecord(data) ? data : null;
   const field = sequence ? ID_FIELD[sequence] : "E";
   const id = sequence && record ? numberOr(record[field]) : null;
-  return {
+  return new LazyFrameKey(
     id,
-    field: id === null ? "E" : field,
-    eventTime: record ? numberOr(record.E) : null,
-    digest: `${dataText.length}:${fnv1a(dataText).toString(36)}`,
-    previousId: sequence === "depthChain" && record ? numberOr(record.pu) : null,
-    firstId: sequence === "depthChain" && record ? numberOr(record.U) : null,
-  };
+    id === null ? "E" : field,
+    record ? numberOr(record.E) : null,
+    sequence === "depthChain" && record ? numberOr(record.pu) : null,
+    sequence === "depthChain" && record ? numberOr(record.U) : null,
+    text,
+  );
 }

@@ -238,7 +238,7 @@ export class StreamLink {
     if (!stream || !this.host.wants(frame.stream)) return this.host.discard(frame.stream);
     stream.rate.observe(at, this.host.settings);
     if (conn.delivered++ === 0) this.backoff.succeed();
-    const key = frameKeyOf(frame.data, frame.dataText, stream.sequence);
+    const key = frameKeyOf(frame.data, text, stream.sequence);
     if (conn === this.candidate) {
       this.buffer.push({ stream, text, data: frame.data, at, key });
       stream.offeredByCandidate(key);

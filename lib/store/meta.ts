@@ -4,7 +4,6 @@
  * samples builds its `SampleMeta` here, so they all agree: `SampleMetaBuilder` takes messages
  * one at a time (a capture, a journal read line by line) and keeps only the summary.
  */
-import { eventsOf } from "../binance/schema";
 import { SequenceTracker, type SequenceGap } from "../binance/sequence";
 import { symbolOfEvent } from "../binance/stream-schemas";
 import {
@@ -71,25 +70,28 @@ export class SampleMetaBuilder {
     this.countsByStream[stream] = (this.countsByStream[stream] ?? 0) + 1;
     this.count++;
     // Array streams (`!ticker@arr`) carry one event per symbol; a liquidation keeps its symbol in `o.s`.
-    for (const event of eventsOf(data)) {
-      if (typeof event !== "object" || event === null) continue;
-      const symbol = symbolOfEvent(stream, event);
-      if (symbol !== null && !this.seenSymbols.has(symbol)) {
-        this.seenSymbols.add(symbol);
-        this.symbols.push(symbol);
-      }
-      const eventTime = (event as Record<string, unknown>).E;
-      if (typeof eventTime === "number") {
-        if (this.firstEventTime === null || eventTime < this.firstEventTime) this.firstEventTime = eventTime;
-        if (this.lastEventTime === null || eventTime > this.lastEventTime) this.lastEventTime = eventTime;
-      }
-    }
+    if (Array.isArray(data)) for (const event of data) this.noteEvent(stream, event);
+    else this.noteEvent(stream, data);
     const gap = this.tracker.check(stream, data, localTimestamp);
     this.checked++;
     if (gap === null) return null;
     const local = { ...gap, index: gap.index - this.checkedBefore };
     this.gaps.push(local);
     return local;
+  }
+
+  private noteEvent(stream: string, event: unknown): void {
+    if (typeof event !== "object" || event === null) return;
+    const symbol = symbolOfEvent(stream, event);
+    if (symbol !== null && !this.seenSymbols.has(symbol)) {
+      this.seenSymbols.add(symbol);
+      this.symbols.push(symbol);
+    }
+    const eventTime = (event as Record<string, unknown>).E;
+    if (typeof eventTime === "number") {
+      if (this.firstEventTime === null || eventTime < this.firstEventTime) this.firstEventTime = eventTime;
+      if (this.lastEventTime === null || eventTime > this.lastEventTime) this.lastEventTime = eventTime;
+    }
   }
 
   /** Counts one snapshot. */

@@ -75,13 +75,14 @@ async function captureClient(wsBaseUrl: string, stream: string, count: number, o
     wsBaseUrl,
     outDir,
     depthSnapshotLimit: false,
-    keepMessages: true,
     name: `bench-${stream.replace(/@/g, "-")}-${process.pid}`,
   });
   const finishedAt = performance.timeOrigin + performance.now();
-  const first = result.messages[0].localTimestamp ?? NaN;
-  const last = result.messages[result.messages.length - 1].localTimestamp ?? NaN;
-  const n = result.messages.length;
+  // The receive window from the sample itself (as a capture runs: without keeping the messages).
+  const stamps = [...fs.readFileSync(result.file, "utf8").matchAll(/^\{"localTimestamp":([0-9.]+),"stream":/gm)];
+  const first = Number(stamps[0]?.[1]);
+  const last = Number(stamps[stamps.length - 1]?.[1]);
+  const n = result.meta.count;
   const size = fs.statSync(result.file).size;
   const run = {
     messages: n,

@@ -1,0 +1,106 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { FrameScanner } from "../lib/capture/frame-scan";
+import { classifyFrame } from "../lib/capture/frames";
+import { HEAD_FIELDS } from "../lib/binance/sequence";
+import { frameOf, loadReplayLibrary } from "../lib/replay/recordings";
+import { BUNDLED, PROJECT_ROOT } from "./helpers";
+
+const FILES = [
+  ...fs
+    .readdirSync(BUNDLED)
+    .filter((name) => /\.jsonl(\.gz)?$/.test(name))
+    .map((name) => path.join(BUNDLED, name)),
+  path.join(PROJECT_ROOT, "data", "examples", "usdm-documented-examples.jsonl"),
+];
+
+/** What the scanner must give for a frame: JSON.parse's wanted scalar members of an object payload. */
+function expectedHead(text: string): Record<string, unknown> | null {
+  const value = JSON.parse(text) as { data: unknown };
+  if (typeof value.data !== "object" || value.data === null || Array.isArray(value.data)) return null;
+  const head: Record<string, unknown> = {};
+  for (const [key, member] of Object.entries(value.data)) {
+    if ((HEAD_FIELDS as readonly string[]).includes(key)) head[key] = typeof member === "object" && member !== null ? null : member;
+  }
+  return head;
+}
+
+test("frame scanner: on every frame of every bundled recording it agrees with JSON.parse (stream, payload start, head members)", () => {
+  const scanner = new FrameScanner(HEAD_FIELDS);
+  const library = loadReplayLibrary(FILES);
+  let scanned = 0;
+  let arrays = 0;
+  for (const recording of library.recordings.values()) {
+    for (let i = 0; i < recording.count; i++) {
+      const text = frameOf(recording, i, true).toString("utf8");
+      const result = scanner.scan(text);
+      const head = expectedHead(text);
+      if (head === null) {
+        assert.equal(result, null, `${recording.name} #${i}: an array payload goes the slow way`);
+        arrays++;
+        continue;
+      }
+      assert.ok(result, `${recording.name} #${i} should be read by the fast path: ${text.slice(0, 120)}`);
+      assert.equal(result.stream, recording.name);
+      assert.equal(result.dataStart, recording.payloadOffset);
+      assert.deepEqual({ ...result.head }, head, `${recording.name} #${i}`);
+      // What the capture takes as the message is the head, or the whole payload when the symbol is nested.
+      const frame = classifyFrame(text, false);
+      assert.equal(frame.kind, "message");
+      scanned++;
+    }
+  }
+  assert.ok(scanned > 10_000, `${scanned} frames scanned`);
+  assert.ok(arrays > 0, `${arrays} array payloads`);
+});
+
+test("frame scanner: whitespace, escapes, cut-off or trailing text, bad numbers and literals go the slow way, which decides", () => {
+  const scanner = new FrameScanner(HEAD_FIELDS);
+  const good = '{"stream":"btcusdt@trade","data":{"e":"trade","E":1,"s":"BTCUSDT","t":5,"p":"1.5","m":true,"x":[1,{"a":null}]}}';
+  assert.deepEqual({ ...scanner.scan(good)?.head }, { e: "trade", E: 1, s: "BTCUSDT", t: 5 });
+  const slowWay = [
+    good.replace('"E":1', '"E": 1'),
+    good.replace('"p":"1.5"', '"p":"1\\u002e5"'),
+    good.replace("BTCUSDT", "BTC\\nUSDT"),
+    good.slice(0, -1),
+    good.slice(0, 60),
+    `${good} `,
+    `${good}x`,
+    good.replace('"t":5', '"t":05'),
+    good.replace('"t":5', '"t":5.'),
+    good.replace('"t":5', '"t":-'),
+    good.replace('"t":5', '"t":1e'),
+    good.replace("true", "tru"),
+    good.replace("[1,", "[1,,"),
+    good.replace('{"a":null}', '{"a"null}'),
+    good.replace('"data":{', '"data": {'),
+    '{"stream":"btc\\"usdt@trade","data":{"e":"trade"}}',
+    '{"stream":"btcusdt@trade","data":[{"e":"trade"}]}',
+    '{"stream":"btcusdt@trade","data":5}',
+  ];
+  for (const text of slowWay) {
+    assert.equal(scanner.scan(text), null, text);
+    let parsed: unknown = undefined;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // Not JSON: the slow way calls it malformed.
+    }
+    const frame = classifyFrame(text, false);
+    if (parsed === undefined) assert.equal(frame.kind, "malformed", text);
+  }
+  // Numbers as JSON.parse reads them: negatives, fractions, exponents, integers past 2^53.
+  for (const literal of ["-7", "0", "12.25", "-0.5e-3", "1E+2", "12345678901234567890", "9007199254740993"]) {
+    const text = `{"stream":"x@trade","data":{"e":"trade","s":"X","t":${literal}}}`;
+    assert.equal(scanner.scan(text)?.head.t, JSON.parse(literal), literal);
+  }
+  // A wanted member holding an object is left out as null, and the capture then reads the whole payload.
+  const nested = '{"stream":"btcusdt@forceOrder","data":{"e":"forceOrder","E":9,"o":{"s":"BTCUSDT","q":"1"}}}';
+  assert.deepEqual({ ...scanner.scan(nested)?.head }, { e: "forceOrder", E: 9 });
+  const frame = classifyFrame(nested, false);
+  assert.equal(frame.kind, "message");
+  assert.deepEqual((frame as { data: unknown }).data, JSON.parse(nested).data);
+  assert.throws(() => new FrameScanner(["abc"]), /one or two characters/);
+});
