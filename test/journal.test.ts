@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
-import { JOURNAL_SUFFIX, JournalWriter, peekStreamName, type JournalHeaderMeta } from "../lib/store/journal";
+import { JOURNAL_SUFFIX, JournalWriter, formatReceiveTime, peekStreamName, type JournalHeaderMeta } from "../lib/store/journal";
 import { loadSample } from "../lib/store/read";
 import { InvalidArgumentError, SampleFileError, StreamlabError } from "../lib/errors";
 import type { RawDepthSnapshot } from "../lib/binance/raw";
@@ -160,4 +160,17 @@ test("only combined-stream frames are journaled; their stream name is read witho
   assert.equal(peekStreamName('{"result":null,"id":1}'), null);
   assert.equal(peekStreamName('{"stream":"unterminated'), null);
   assert.equal(peekStreamName(' {"stream":"x","data":{}}'), null, "only the exact prefix Binance sends");
+});
+
+test("receive times are written to the microsecond, exactly as String writes the rounded number", () => {
+  for (const ms of [0, 0.001, 1000.5, 1000, 12.34, 1680652700441.533, 1680652700441.5004, 1796283440020.0068]) {
+    assert.equal(formatReceiveTime(ms), String(Math.round(ms * 1000) / 1000), String(ms));
+  }
+  for (let i = 0; i < 100_000; i++) {
+    const ms = 1.6e12 + Math.random() * 2e11;
+    const text = formatReceiveTime(ms);
+    assert.equal(text, String(Math.round(ms * 1000) / 1000));
+    assert.equal(JSON.parse(text), Math.round(ms * 1000) / 1000);
+  }
+  assert.equal(formatReceiveTime(-1.5), "-1.5");
 });

@@ -9,9 +9,9 @@ import { ConnectionError } from "../errors";
 import { controlErrorOf, type ControlRequest } from "../binance/control";
 import { parseRetryAfter } from "./backoff";
 
-/** Milliseconds since the epoch, fractional, from a monotonic clock anchored at process start. */
+/** Milliseconds since the epoch to the microsecond, from a monotonic clock anchored at process start. */
 export function nowMs(): number {
-  return performance.timeOrigin + performance.now();
+  return Math.round((performance.timeOrigin + performance.now()) * 1000) / 1000;
 }
 
 /** Callbacks of a `StreamConnection`. */

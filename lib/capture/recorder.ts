@@ -119,8 +119,9 @@ export class CaptureRecorder {
   }
 
   /** Starts a new part when the current one is old or big enough (`rotate`); called before each message and every tick. */
-  maybeRotate(now = Date.now()): void {
+  maybeRotate(at?: number): void {
     if (!this.rotate || this.builder.messageCount === 0) return;
+    const now = at ?? Date.now();
     const tooOld = this.rotate.everyMs !== undefined && now - this.partStartedAt >= this.rotate.everyMs;
     const tooBig = this.rotate.maxBytes !== undefined && this.journal.bytes >= this.rotate.maxBytes;
     if (!tooOld && !tooBig) return;

@@ -84,6 +84,8 @@ class CaptureSession implements LinkHost {
   private readonly discarded = new Map<string, number>();
   private readonly unexpected = new Map<string, number>();
   private readonly depthResync: DepthResync;
+  /** The diff-depth streams, whose frames the book resync watches. */
+  private readonly diffDepthStreams: ReadonlySet<string>;
   private readonly links: StreamLink[];
   private readonly startedAt = nowMs();
   private readonly recorder: CaptureRecorder;
@@ -109,6 +111,7 @@ class CaptureSession implements LinkHost {
     readonly settings: CaptureSettings,
   ) {
     for (const stream of streams) this.counts[stream] = 0;
+    this.diffDepthStreams = new Set(streams.filter(isDiffDepthStream));
     const symbols = [...new Set(streams.flatMap((stream) => parseStreamName(stream).symbol ?? []))];
     const outDir = options.outDir ?? DEFAULT_CAPTURE_DIR;
     const name = options.name ?? unusedSampleName(outDir, sampleFileName(symbols, streams, new Date()));
@@ -192,7 +195,7 @@ class CaptureSession implements LinkHost {
     const count = ++this.counts[stream];
     this.total++;
     this.lastAt.set(stream, localTimestamp);
-    if (isDiffDepthStream(stream)) this.depthResync.onFrame(stream, frameText, localTimestamp);
+    if (this.diffDepthStreams.has(stream)) this.depthResync.onFrame(stream, frameText, localTimestamp);
     if (this.options.count !== undefined && count >= this.options.count) {
       this.markDone(stream);
       if (this.done.size === this.streams.length) return this.finish("count", `${this.options.count} messages per stream received`);
