@@ -2,7 +2,8 @@
  * Fields that several event types share, written once: the event header (`e`, `E`, `s`), the
  * trade fields of `trade` and `aggTrade`, the 24 h window of `24hrTicker` and `24hrMiniTicker`,
  * the matching-engine time of `depthUpdate` and `bookTicker`, the candle of `kline` and
- * `continuous_kline`, the contract type, and the best levels of a partial-depth picture.
+ * `continuous_kline`, the contract type, the ids and levels of `depthUpdate` (diff and partial),
+ * and the best levels of a partial-depth picture.
  */
 import { KLINE_INTERVALS } from "../routes";
 import { takerSideOf, type TakerSide } from "../taker-side";
@@ -146,3 +147,26 @@ export const BEST_LEVELS = [
     derive: (r: Readonly<Record<string, unknown>>) => bestLevel(r.asks as [number, number][], "ask")?.[1] ?? NaN,
   }),
 ] as const;
+
+/** What `U`, `u`, `pu`, `b` and `a` mean on one kind of depth stream. */
+export interface DepthUpdateMeanings {
+  readonly U: string;
+  readonly u: string;
+  readonly pu: string;
+  readonly b: string;
+  readonly a: string;
+}
+
+/**
+ * The update ids and levels of a `depthUpdate` (`U`, `u`, `pu`, `b`, `a`): the same letters,
+ * names and kinds on diff and partial depth streams, with what each means there.
+ */
+export function depthUpdateFields(meaning: DepthUpdateMeanings) {
+  return [
+    defineField({ path: "U", name: "firstUpdateId", kind: "id", meaning: meaning.U }),
+    defineField({ path: "u", name: "finalUpdateId", kind: "id", meaning: meaning.u }),
+    defineField({ path: "pu", name: "previousFinalUpdateId", kind: "id", meaning: meaning.pu }),
+    defineField({ path: "b", name: "bids", kind: "levels", side: "bid", meaning: meaning.b }),
+    defineField({ path: "a", name: "asks", kind: "levels", side: "ask", meaning: meaning.a }),
+  ] as const;
+}

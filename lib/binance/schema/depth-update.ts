@@ -2,7 +2,7 @@
  * `<symbol>@depth[@100ms|@500ms|@0ms]`: order-book changes since the previous event.
  * https://developers.binance.com/docs/derivatives/usds-margined-futures/websocket-market-streams/Diff-Book-Depth-Streams
  */
-import { EVENT_HEADER, TRANSACTION_TIME } from "./common";
+import { EVENT_HEADER, TRANSACTION_TIME, depthUpdateFields } from "./common";
 import { defineEvent, type RawEventOf, type RecordOf } from "./kinds";
 
 /** Schema of `depthUpdate` (diff and partial depth). */
@@ -12,11 +12,13 @@ export const DEPTH_UPDATE_SCHEMA = defineEvent({
   fields: [
     ...EVENT_HEADER,
     TRANSACTION_TIME,
-    { path: "U", name: "firstUpdateId", kind: "id", meaning: "first update id in this event" },
-    { path: "u", name: "finalUpdateId", kind: "id", meaning: "final update id in this event" },
-    { path: "pu", name: "previousFinalUpdateId", kind: "id", meaning: "previous event's u: the chain to check" },
-    { path: "b", name: "bids", kind: "levels", side: "bid", meaning: "bid levels [price, new absolute quantity]; 0 removes" },
-    { path: "a", name: "asks", kind: "levels", side: "ask", meaning: "ask levels [price, new absolute quantity]; 0 removes" },
+    ...depthUpdateFields({
+      U: "first update id in this event",
+      u: "final update id in this event",
+      pu: "previous event's u: the chain to check",
+      b: "bid levels [price, new absolute quantity]; 0 removes",
+      a: "ask levels [price, new absolute quantity]; 0 removes",
+    }),
   ],
   frame: [
     "time",

@@ -4,7 +4,7 @@
  * Same `e` as diff depth (`depthUpdate`): the stream name tells them apart.
  * https://developers.binance.com/docs/derivatives/usds-margined-futures/websocket-market-streams/Partial-Book-Depth-Streams
  */
-import { BEST_LEVELS, EVENT_HEADER, TRANSACTION_TIME } from "./common";
+import { BEST_LEVELS, EVENT_HEADER, TRANSACTION_TIME, depthUpdateFields } from "./common";
 import { defineEvent, type RawEventOf, type RecordOf } from "./kinds";
 
 /** Schema of partial depth (`depthUpdate` on a `@depth<levels>` stream). */
@@ -14,11 +14,13 @@ export const PARTIAL_DEPTH_SCHEMA = defineEvent({
   fields: [
     ...EVENT_HEADER,
     TRANSACTION_TIME,
-    { path: "U", name: "firstUpdateId", kind: "id", meaning: "first update id since the previous picture" },
-    { path: "u", name: "finalUpdateId", kind: "id", meaning: "update id of the book in this picture" },
-    { path: "pu", name: "previousFinalUpdateId", kind: "id", meaning: "previous picture's u" },
-    { path: "b", name: "bids", kind: "levels", side: "bid", meaning: "the top bid levels [price, quantity]" },
-    { path: "a", name: "asks", kind: "levels", side: "ask", meaning: "the top ask levels [price, quantity]" },
+    ...depthUpdateFields({
+      U: "first update id since the previous picture",
+      u: "update id of the book in this picture",
+      pu: "previous picture's u",
+      b: "the top bid levels [price, quantity]",
+      a: "the top ask levels [price, quantity]",
+    }),
     ...BEST_LEVELS,
   ],
   frame: [
