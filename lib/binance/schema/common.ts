@@ -170,3 +170,18 @@ export function depthUpdateFields(meaning: DepthUpdateMeanings) {
     defineField({ path: "a", name: "asks", kind: "levels", side: "ask", meaning: meaning.a }),
   ] as const;
 }
+
+/** The candle's columns in a kline DataFrame, in order (after the symbol and interval). */
+export const CANDLE_FRAME_COLUMNS = [
+  "openTime",
+  "closeTime",
+  "open",
+  "high",
+  "low",
+  "close",
+  "baseVolume",
+  "quoteVolume",
+  "takerBuyBaseVolume",
+  "takerBuyQuoteVolume",
+  "tradeCount",
+] as const;

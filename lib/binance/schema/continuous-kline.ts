@@ -4,7 +4,7 @@
  * pair is `ps`.
  * https://developers.binance.com/docs/derivatives/usds-margined-futures/websocket-market-streams/Continuous-Contract-Kline-Candlestick-Streams
  */
-import { CANDLE_STATS, CANDLE_WINDOW, CONTRACT_TYPE, EVENT_TIME, EVENT_TYPE } from "./common";
+import { CANDLE_FRAME_COLUMNS, CANDLE_STATS, CANDLE_WINDOW, CONTRACT_TYPE, EVENT_TIME, EVENT_TYPE } from "./common";
 import { defineEvent, type RawEventOf, type RecordOf } from "./kinds";
 
 /** Schema of `continuous_kline`. */
@@ -27,17 +27,7 @@ export const CONTINUOUS_KLINE_SCHEMA = defineEvent({
     "symbol",
     "contractType",
     "interval",
-    "openTime",
-    "closeTime",
-    "open",
-    "high",
-    "low",
-    "close",
-    "baseVolume",
-    "quoteVolume",
-    "takerBuyBaseVolume",
-    "takerBuyQuoteVolume",
-    "tradeCount",
+    ...CANDLE_FRAME_COLUMNS,
     "firstUpdateId",
     "lastUpdateId",
     "isClosed",

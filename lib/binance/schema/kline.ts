@@ -2,7 +2,7 @@
  * `<symbol>@kline_<interval>`, every 250 ms: the current candlestick, nested under `k`.
  * https://developers.binance.com/docs/derivatives/usds-margined-futures/websocket-market-streams/Kline-Candlestick-Streams
  */
-import { CANDLE_STATS, CANDLE_WINDOW, EVENT_HEADER } from "./common";
+import { CANDLE_FRAME_COLUMNS, CANDLE_STATS, CANDLE_WINDOW, EVENT_HEADER } from "./common";
 import { defineEvent, type RawEventOf, type RecordOf } from "./kinds";
 
 /** Schema of `kline`. */
@@ -17,27 +17,7 @@ export const KLINE_SCHEMA = defineEvent({
     { path: "k.L", name: "lastTradeId", kind: "id", meaning: "last trade id in the kline" },
     ...CANDLE_STATS,
   ],
-  frame: [
-    "time",
-    "eventTime",
-    "symbol",
-    "interval",
-    "openTime",
-    "closeTime",
-    "open",
-    "high",
-    "low",
-    "close",
-    "baseVolume",
-    "quoteVolume",
-    "takerBuyBaseVolume",
-    "takerBuyQuoteVolume",
-    "tradeCount",
-    "firstTradeId",
-    "lastTradeId",
-    "isClosed",
-    "localTimestamp",
-  ],
+  frame: ["time", "eventTime", "symbol", "interval", ...CANDLE_FRAME_COLUMNS, "firstTradeId", "lastTradeId", "isClosed", "localTimestamp"],
 });
 
 /** `<symbol>@kline_<interval>` payload; the candlestick is nested under `k`. */
