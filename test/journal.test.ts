@@ -163,7 +163,7 @@ test("only combined-stream frames are journaled; their stream name is read witho
 });
 
 test("receive times are written to the microsecond, exactly as String writes the rounded number", () => {
-  for (const ms of [0, 0.001, 1000.5, 1000, 12.34, 1680652700441.533, 1680652700441.5004, 1796283440020.25]) {
+  for (const ms of [0, 0.001, 1000.5, 1000, 12.34, 1680652700441.533, 1680652700441.5, 1796283440020.25]) {
     assert.equal(formatReceiveTime(ms), String(Math.round(ms * 1000) / 1000), String(ms));
   }
   for (let i = 0; i < 100_000; i++) {
