@@ -9,7 +9,7 @@ import * as http from "http";
 import * as path from "path";
 import { ConnectionError } from "../lib/errors";
 import type { RawDepthSnapshot } from "../lib/binance/raw";
-import { DepthResync, scanDepthIds, type ResyncSnapshot } from "../lib/capture/depth-resync";
+import { DepthResync, depthIdsOf, scanDepthIds, type ResyncSnapshot } from "../lib/capture/depth-resync";
 import { capture } from "../lib/capture/session";
 import { startReplayServer } from "../lib/replay/server";
 import { loadSample } from "../lib/store/read";
@@ -57,8 +57,11 @@ async function settle(resync: DepthResync, ms = 40): Promise<void> {
 
 test("the id scan reads U, u and pu of every real depth frame exactly as JSON.parse does", () => {
   for (let i = 0; i < frames.length; i++) {
-    assert.deepEqual(scanDepthIds(frames[i]), { firstUpdateId: ids[i].U, finalUpdateId: ids[i].u, previousFinalUpdateId: ids[i].pu });
+    const expected = { firstUpdateId: ids[i].U, finalUpdateId: ids[i].u, previousFinalUpdateId: ids[i].pu };
+    assert.deepEqual(scanDepthIds(frames[i]), expected);
+    assert.deepEqual(depthIdsOf(JSON.parse(frames[i]).data), expected);
   }
+  assert.equal(depthIdsOf({ e: "depthUpdate", U: 1, u: 2 }), null);
   assert.deepEqual(scanDepthIds('{"e":"depthUpdate","U": 5,"u":9,"pu":4}'), {
     firstUpdateId: 5,
     finalUpdateId: 9,
@@ -70,10 +73,10 @@ test("the id scan reads U, u and pu of every real depth frame exactly as JSON.pa
 
 test("the first snapshot is fetched once 2 events are buffered; a repeat is no gap; limit false fetches nothing", async () => {
   const { resync, stored, events, calls } = harness([answer(ids[0].u)]);
-  resync.onFrame(DEPTH, frames[0], 1);
+  resync.onFrame(DEPTH, scanDepthIds(frames[0]), 1);
   assert.deepEqual(calls, []);
-  resync.onFrame(DEPTH, frames[1], 2);
-  resync.onFrame(DEPTH, frames[1], 3); // the same event again
+  resync.onFrame(DEPTH, scanDepthIds(frames[1]), 2);
+  resync.onFrame(DEPTH, scanDepthIds(frames[1]), 3); // the same event again
   await settle(resync);
   assert.deepEqual(calls, ["BTCUSDT"]);
   assert.equal(stored.length, 1);
@@ -87,15 +90,15 @@ test("the first snapshot is fetched once 2 events are buffered; a repeat is no g
     store: () => assert.fail("stored"),
     report: () => assert.fail("reported"),
   });
-  for (const frame of frames.slice(0, 5)) off.onFrame(DEPTH, frame, 0);
+  for (const frame of frames.slice(0, 5)) off.onFrame(DEPTH, scanDepthIds(frame), 0);
   await off.idle();
 });
 
 test("a pu break: a depth-gap event, a fresh snapshot after 2 more events, stored with a resync event", async () => {
   const { resync, stored, events, calls } = harness([answer(ids[0].u), answer(ids[12].u)]);
-  for (let i = 0; i < 10; i++) resync.onFrame(DEPTH, frames[i], i);
+  for (let i = 0; i < 10; i++) resync.onFrame(DEPTH, scanDepthIds(frames[i]), i);
   await settle(resync);
-  resync.onFrame(DEPTH, frames[11], 11); // frame 10 lost
+  resync.onFrame(DEPTH, scanDepthIds(frames[11]), 11); // frame 10 lost
   assert.deepEqual(
     events.map((e) => e.kind),
     ["depth-gap"],
@@ -103,7 +106,7 @@ test("a pu break: a depth-gap event, a fresh snapshot after 2 more events, store
   assert.match(events[0].detail, new RegExp(`pu ${ids[11].pu} is not the previous u ${ids[9].u}`));
   await settle(resync);
   assert.equal(calls.length, 1, "waits for a second event after the gap");
-  resync.onFrame(DEPTH, frames[12], 12);
+  resync.onFrame(DEPTH, scanDepthIds(frames[12]), 12);
   await settle(resync);
   assert.equal(calls.length, 2);
   assert.equal(stored.length, 2);
@@ -124,9 +127,9 @@ test("429 and 418 wait for their Retry-After, timeouts and errors back off expon
   const banned = new ConnectionError("RATE_LIMITED", "http://x answered HTTP 418 (IP banned); retry after 0.03 s: back off.", "http://x");
   const timeout = new ConnectionError("CONNECT_FAILED", "Cannot fetch http://x: The operation was aborted due to timeout.", "http://x");
   const { resync, stored, events, calls } = harness([answer(ids[0].u), rateLimited, banned, timeout, answer(ids[3].u), answer(ids[21].u)]);
-  for (let i = 0; i < 5; i++) resync.onFrame(DEPTH, frames[i], i);
+  for (let i = 0; i < 5; i++) resync.onFrame(DEPTH, scanDepthIds(frames[i]), i);
   await settle(resync);
-  for (let i = 20; i < 23; i++) resync.onFrame(DEPTH, frames[i], i); // 5..19 lost
+  for (let i = 20; i < 23; i++) resync.onFrame(DEPTH, scanDepthIds(frames[i]), i); // 5..19 lost
   for (let i = 0; i < 20 && stored.length < 2; i++) await settle(resync, 25);
   assert.equal(calls.length, 6);
   assert.equal(stored.length, 2);
@@ -150,9 +153,9 @@ test("429 and 418 wait for their Retry-After, timeouts and errors back off expon
 test("after maxAttempts it reports an error and waits for the next gap; idle() waits for scheduled retries, close() cancels them", async () => {
   const failure = new ConnectionError("HTTP_ERROR", "http://x answered HTTP 503: maintenance.", "http://x");
   const { resync, stored, events, calls } = harness([answer(ids[0].u), failure, failure, answer(ids[31].u)], { maxAttempts: 2 });
-  for (let i = 0; i < 3; i++) resync.onFrame(DEPTH, frames[i], i);
+  for (let i = 0; i < 3; i++) resync.onFrame(DEPTH, scanDepthIds(frames[i]), i);
   await settle(resync);
-  for (let i = 10; i < 12; i++) resync.onFrame(DEPTH, frames[i], i);
+  for (let i = 10; i < 12; i++) resync.onFrame(DEPTH, scanDepthIds(frames[i]), i);
   await settle(resync, 60);
   assert.equal(calls.length, 3);
   assert.deepEqual(
@@ -163,17 +166,17 @@ test("after maxAttempts it reports an error and waits for the next gap; idle() w
     events[2].detail,
     /2 attempts did not give a usable one \(the last failed: .*HTTP 503.*\); giving up until the next gap: the book stays broken from pu/,
   );
-  for (let i = 12; i < 20; i++) resync.onFrame(DEPTH, frames[i], i);
+  for (let i = 12; i < 20; i++) resync.onFrame(DEPTH, scanDepthIds(frames[i]), i);
   await settle(resync);
   assert.equal(calls.length, 3, "no new gap, no new attempt");
-  for (let i = 30; i < 33; i++) resync.onFrame(DEPTH, frames[i], i);
+  for (let i = 30; i < 33; i++) resync.onFrame(DEPTH, scanDepthIds(frames[i]), i);
   await settle(resync);
   assert.equal(stored.length, 2, "the next gap tries again");
 
   const slow = harness([answer(ids[0].u), new ConnectionError("RATE_LIMITED", "x; retry after 5 s: back off.", "x")]);
-  for (let i = 0; i < 3; i++) slow.resync.onFrame(DEPTH, frames[i], i);
+  for (let i = 0; i < 3; i++) slow.resync.onFrame(DEPTH, scanDepthIds(frames[i]), i);
   await settle(slow.resync);
-  for (let i = 10; i < 12; i++) slow.resync.onFrame(DEPTH, frames[i], i);
+  for (let i = 10; i < 12; i++) slow.resync.onFrame(DEPTH, scanDepthIds(frames[i]), i);
   await new Promise((resolve) => setTimeout(resolve, 40)); // the 429 is in: a retry in 5 s is scheduled
   const started = Date.now();
   slow.resync.close(); // cancels it, and idle() no longer waits for it
@@ -186,8 +189,8 @@ test("a gap while the first snapshot is on its way: the first is kept for the ev
   let answerFirst: (snapshot: RawDepthSnapshot) => void = () => undefined;
   const first = new Promise<RawDepthSnapshot>((resolve) => (answerFirst = resolve));
   const { resync, stored, events, calls } = harness([first, answer(ids[40].u)]);
-  for (let i = 0; i < 10; i++) resync.onFrame(DEPTH, frames[i], i);
-  for (let i = 30; i < 33; i++) resync.onFrame(DEPTH, frames[i], i); // 10..29 lost while the first request is out
+  for (let i = 0; i < 10; i++) resync.onFrame(DEPTH, scanDepthIds(frames[i]), i);
+  for (let i = 30; i < 33; i++) resync.onFrame(DEPTH, scanDepthIds(frames[i]), i); // 10..29 lost while the first request is out
   answerFirst(answer(ids[1].u)); // older than the gap
   await settle(resync);
   assert.deepEqual(

@@ -34,8 +34,9 @@ test("frame scanner: on every frame of every bundled recording it agrees with JS
   let arrays = 0;
   for (const recording of library.recordings.values()) {
     for (let i = 0; i < recording.count; i++) {
-      const text = frameOf(recording, i, true).toString("utf8");
-      const result = scanner.scan(text);
+      const bytes = frameOf(recording, i, true);
+      const text = bytes.toString("utf8");
+      const result = scanner.scan(bytes);
       const head = expectedHead(text);
       if (head === null) {
         assert.equal(result, null, `${recording.name} #${i}: an array payload goes the slow way`);
@@ -47,8 +48,9 @@ test("frame scanner: on every frame of every bundled recording it agrees with JS
       assert.equal(result.dataStart, recording.payloadOffset);
       assert.deepEqual({ ...result.head }, head, `${recording.name} #${i}`);
       // What the capture takes as the message is the head, or the whole payload when the symbol is nested.
-      const frame = classifyFrame(text, false);
+      const frame = classifyFrame(bytes, false);
       assert.equal(frame.kind, "message");
+      assert.deepEqual(classifyFrame(text, false).kind, "message", "the reference agrees");
       scanned++;
     }
   }
@@ -59,7 +61,8 @@ test("frame scanner: on every frame of every bundled recording it agrees with JS
 test("frame scanner: whitespace, escapes, cut-off or trailing text, bad numbers and literals go the slow way, which decides", () => {
   const scanner = new FrameScanner(HEAD_FIELDS);
   const good = '{"stream":"btcusdt@trade","data":{"e":"trade","E":1,"s":"BTCUSDT","t":5,"p":"1.5","m":true,"x":[1,{"a":null}]}}';
-  assert.deepEqual({ ...scanner.scan(good)?.head }, { e: "trade", E: 1, s: "BTCUSDT", t: 5 });
+  const scan = (text: string) => scanner.scan(Buffer.from(text));
+  assert.deepEqual({ ...scan(good)?.head }, { e: "trade", E: 1, s: "BTCUSDT", t: 5 });
   const slowWay = [
     good.replace('"E":1', '"E": 1'),
     good.replace('"p":"1.5"', '"p":"1\\u002e5"'),
@@ -81,25 +84,29 @@ test("frame scanner: whitespace, escapes, cut-off or trailing text, bad numbers 
     '{"stream":"btcusdt@trade","data":5}',
   ];
   for (const text of slowWay) {
-    assert.equal(scanner.scan(text), null, text);
+    assert.equal(scan(text), null, text);
     let parsed: unknown = undefined;
     try {
       parsed = JSON.parse(text);
     } catch {
       // Not JSON: the slow way calls it malformed.
     }
-    const frame = classifyFrame(text, false);
-    if (parsed === undefined) assert.equal(frame.kind, "malformed", text);
+    // The bytes go the slow way and get the reference's answer.
+    assert.deepEqual(classifyFrame(Buffer.from(text), false), classifyFrame(text, false), text);
+    if (parsed === undefined) assert.equal(classifyFrame(text, false).kind, "malformed", text);
   }
   // Numbers as JSON.parse reads them: negatives, fractions, exponents, integers past 2^53.
   for (const literal of ["-7", "0", "12.25", "-0.5e-3", "1E+2", "12345678901234567890", "9007199254740993"]) {
     const text = `{"stream":"x@trade","data":{"e":"trade","s":"X","t":${literal}}}`;
-    assert.equal(scanner.scan(text)?.head.t, JSON.parse(literal), literal);
+    assert.equal(scan(text)?.head.t, JSON.parse(literal), literal);
   }
+  // Text beyond ASCII (UTF-8 bytes) reads as JSON.parse reads it, and is kept once.
+  const wide = '{"stream":"x@trade","data":{"e":"trade","s":"币安ÉTH","t":1,"x":"é"}}';
+  for (let i = 0; i < 2; i++) assert.deepEqual({ ...scan(wide)?.head }, { e: "trade", s: "币安ÉTH", t: 1 });
   // A wanted member holding an object is left out as null, and the capture then reads the whole payload.
   const nested = '{"stream":"btcusdt@forceOrder","data":{"e":"forceOrder","E":9,"o":{"s":"BTCUSDT","q":"1"}}}';
-  assert.deepEqual({ ...scanner.scan(nested)?.head }, { e: "forceOrder", E: 9 });
-  const frame = classifyFrame(nested, false);
+  assert.deepEqual({ ...scan(nested)?.head }, { e: "forceOrder", E: 9 });
+  const frame = classifyFrame(Buffer.from(nested), false);
   assert.equal(frame.kind, "message");
   assert.deepEqual((frame as { data: unknown }).data, JSON.parse(nested).data);
   assert.throws(() => new FrameScanner(["abc"]), /one or two characters/);

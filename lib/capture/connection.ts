@@ -17,7 +17,9 @@ export function nowMs(): number {
 /** Callbacks of a `StreamConnection`. */
 export interface StreamConnectionHandlers {
   /** Every frame that is not a reply to one of our requests, as text, with its receive time and whether it came as binary. */
-  onFrame(text: string, localTimestamp: number, isBinary: boolean): void;
+  onFrame?(text: string, localTimestamp: number, isBinary: boolean): void;
+  /** The same as `onFrame`, with the frame's bytes as ws hands them over (never decoded); used instead of `onFrame` when given. */
+  onFrameBytes?(frame: Buffer, localTimestamp: number, isBinary: boolean): void;
   /** A pong arrived (an answer to `ping()`, or unsolicited). */
   onPong?(localTimestamp: number): void;
   /** The connection closed without `close()` having been called. */
@@ -50,6 +52,10 @@ interface PendingRequest {
 }
 
 const REPLY_PREFIX = /^\{"(result|id|code|error)"/;
+const OPEN_BRACE = 0x7b;
+const QUOTE = 0x22;
+/** First letters of the keys a reply starts with: r(esult), i(d), c(ode), e(rror). */
+const REPLY_INITIALS = new Set([0x72, 0x69, 0x63, 0x65]);
 
 /**
  * A single websocket to `url`.
@@ -145,9 +151,14 @@ export class StreamConnection {
 
   private receive(data: Buffer, isBinary: boolean): void {
     const localTimestamp = nowMs();
-    const text = isBinary ? data.toString("utf8") : data.toString();
-    if (!isBinary && REPLY_PREFIX.test(text) && this.resolveReply(text)) return;
-    this.handlers.onFrame(text, localTimestamp, isBinary);
+    // A reply starts {"result", {"id", {"code" or {"error"; a stream message starts {"stream".
+    const mayBeReply = !isBinary && data[0] === OPEN_BRACE && data[1] === QUOTE && REPLY_INITIALS.has(data[2]);
+    const { onFrameBytes, onFrame } = this.handlers;
+    if (onFrameBytes && !mayBeReply) return onFrameBytes(data, localTimestamp, isBinary);
+    const text = data.toString("utf8");
+    if (mayBeReply && REPLY_PREFIX.test(text) && this.resolveReply(text)) return;
+    if (onFrameBytes) onFrameBytes(data, localTimestamp, isBinary);
+    else onFrame?.(text, localTimestamp, isBinary);
   }
 
   /** Settles a pending request if `text` is its reply; returns whether it was one. */

@@ -51,6 +51,17 @@ export function scanDepthIds(text: string): DepthFrameIds | null {
   return { firstUpdateId, finalUpdateId, previousFinalUpdateId };
 }
 
+/**
+ * Reads `U`, `u` and `pu` from a diff-depth payload (or the members the capture read of it);
+ * `null` when it does not carry all three.
+ */
+export function depthIdsOf(data: unknown): DepthFrameIds | null {
+  if (typeof data !== "object" || data === null) return null;
+  const { U, u, pu } = data as { U?: unknown; u?: unknown; pu?: unknown };
+  if (typeof U !== "number" || typeof u !== "number" || typeof pu !== "number") return null;
+  return { firstUpdateId: U, finalUpdateId: u, previousFinalUpdateId: pu };
+}
+
 /** A snapshot to store, as the journal stores it. */
 export interface ResyncSnapshot {
   readonly localTimestamp: number;
@@ -109,7 +120,7 @@ export interface ResyncReport {
  * Keeps a capture's depth snapshots: the first per symbol, and one after every `pu` break.
  * @example
  * const resync = new DepthResync({ restBaseUrl, limit: 1000, store: (s) => journal.appendSnapshot(s), report: (kind, f) => event(kind, f) });
- * resync.onFrame("btcusdt@depth@100ms", text, receivedAt); // for every stored diff-depth frame
+ * resync.onFrame("btcusdt@depth@100ms", depthIdsOf(payload), receivedAt); // for every stored diff-depth frame
  * await resync.idle(); resync.close();
  */
 export class DepthResync {
@@ -125,11 +136,9 @@ export class DepthResync {
   /** A resync keeper; see `DepthResyncOptions`. */
   constructor(private readonly options: DepthResyncOptions) {}
 
-  /** Feeds one stored diff-depth frame of `stream`: its exact text and receive time. */
-  onFrame(stream: string, text: string, localTimestamp: number): void {
-    if (this.closed || this.options.limit === false) return;
-    const ids = scanDepthIds(text);
-    if (ids === null) return;
+  /** Feeds one stored diff-depth frame of `stream`: its ids (`depthIdsOf`, `scanDepthIds`) and receive time. */
+  onFrame(stream: string, ids: DepthFrameIds | null, localTimestamp: number): void {
+    if (this.closed || this.options.limit === false || ids === null) return;
     const state = this.stateOf(stream);
     const lastId = this.lastIds.get(stream);
     if (lastId !== undefined && ids.finalUpdateId <= lastId) return; // a repeat: the book already has it

@@ -36,16 +36,18 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 /**
  * Classifies one frame. A message must be exactly `{"stream":"<name>","data":<object or array>}`
  * (Binance's combined layout); a frame that starts like one but is cut off, lacks `data` or has
- * other keys is malformed. Binary frames are malformed (Binance sends text).
+ * other keys is malformed. Binary frames are malformed (Binance sends text). A frame's bytes, as
+ * ws hands them over, are read by the fast path (`frame-scan.ts`); what it cannot vouch for, and a
+ * frame given as a string, is classified with `JSON.parse`, the reference.
  */
-export function classifyFrame(text: string, isBinary: boolean): ReceivedFrame {
-  if (!isBinary) {
-    const scanned = scanner.scan(text);
-    if (scanned !== null) {
-      const data = scanned.head.s === undefined ? JSON.parse(text.slice(scanned.dataStart, -1)) : scanned.head;
-      return { kind: "message", stream: scanned.stream, data, dataStart: scanned.dataStart };
-    }
+export function classifyFrame(frame: string | Buffer, isBinary: boolean): ReceivedFrame {
+  if (typeof frame !== "string") {
+    const scanned = isBinary ? null : scanner.scan(frame);
+    if (scanned === null) return classifyFrame(frame.toString("utf8"), isBinary);
+    const data = scanned.head.s === undefined ? JSON.parse(frame.toString("utf8", scanned.dataStart, frame.length - 1)) : scanned.head;
+    return { kind: "message", stream: scanned.stream, data, dataStart: scanned.dataStart };
   }
+  const text = frame;
   if (isBinary)
     return {
       kind: "malformed",
@@ -94,11 +96,12 @@ export interface FrameKey {
 }
 
 /** 32-bit FNV-1a of a string. */
-function fnv1a(text: string): number {
+function fnv1a(frame: string | Uint8Array): number {
   let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
+  if (typeof frame === "string") {
+    for (let i = 0; i < frame.length; i++) hash = Math.imul(hash ^ frame.charCodeAt(i), 0x01000193);
+  } else {
+    for (let i = 0; i < frame.length; i++) hash = Math.imul(hash ^ frame[i], 0x01000193);
   }
   return hash >>> 0;
 }
@@ -111,7 +114,7 @@ function numberOr(value: unknown): number | null {
 
 /** A key whose digest is only computed when a handover or a switch needs it. */
 class LazyFrameKey implements FrameKey {
-  private text: string | null;
+  private text: string | Uint8Array | null;
   private hashed: string | null = null;
 
   constructor(
@@ -120,7 +123,7 @@ class LazyFrameKey implements FrameKey {
     readonly eventTime: number | null,
     readonly previousId: number | null,
     readonly firstId: number | null,
-    text: string,
+    text: string | Uint8Array,
   ) {
     this.text = text;
   }
@@ -137,10 +140,10 @@ class LazyFrameKey implements FrameKey {
 
 /**
  * The key of a message of a stream whose id chain is `sequence` (`null`: no ids). `text` is the
- * frame (or payload) text, hashed for the digest only when it is asked for; two copies of one
+ * frame (its bytes, or its text), hashed for the digest only when it is asked for; two copies of one
  * stream's message have equal texts.
  */
-export function frameKeyOf(data: unknown, text: string, sequence: SequenceKind | null): FrameKey {
+export function frameKeyOf(data: unknown, text: string | Uint8Array, sequence: SequenceKind | null): FrameKey {
   const record = isRecord(data) ? data : null;
   const field = sequence ? ID_FIELD[sequence] : "E";
   const id = sequence && record ? numberOr(record[field]) : null;

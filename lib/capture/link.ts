@@ -25,8 +25,8 @@ export interface LinkHost {
   readonly settings: CaptureSettings;
   /** Whether the capture stores messages of `stream` (false once it has its count). */
   wants(stream: string): boolean;
-  /** Stores a message exactly as received. */
-  store(stream: string, frameText: string, data: unknown, localTimestamp: number): void;
+  /** Stores a message exactly as received (`frame`: its bytes). */
+  store(stream: string, frame: Buffer, data: unknown, localTimestamp: number): void;
   /** A message the capture does not keep: of a stream it has enough of, or one it never asked for. */
   discard(stream: string): void;
   /** Records an event. */
@@ -59,7 +59,7 @@ interface Conn {
 
 interface BufferedFrame {
   readonly stream: StreamContinuity;
-  readonly text: string;
+  readonly frame: Buffer;
   readonly data: unknown;
   readonly at: number;
   readonly key: FrameKey;
@@ -138,7 +138,7 @@ export class StreamLink {
       connection = await StreamConnection.open(
         url,
         {
-          onFrame: (text, at, isBinary) => this.receive(conn, text, at, isBinary),
+          onFrameBytes: (frame, at, isBinary) => this.receive(conn, frame, at, isBinary),
           onPong: (at) => conn.watchdog.pong(at),
           onUnexpectedClose: (code, reason) => this.closed(conn, code, reason),
           onError: (error, closeCode) => this.socketError(conn, error, closeCode),
@@ -227,20 +227,20 @@ export class StreamLink {
   // -------------------------------------------------------------------------------------------
   // Frames
 
-  private receive(conn: Conn, text: string, at: number, isBinary: boolean): void {
+  private receive(conn: Conn, bytes: Buffer, at: number, isBinary: boolean): void {
     conn.watchdog.frame(at);
     if (conn.retired || this.stopped) return;
-    const frame = classifyFrame(text, isBinary);
+    const frame = classifyFrame(bytes, isBinary);
     if (frame.kind === "reply") return;
     if (frame.kind === "malformed") return this.host.event("malformed-frame", { url: conn.url, detail: frame.detail });
-    if (frame.kind === "server-error") return this.host.serverError(conn.url, frame, text);
+    if (frame.kind === "server-error") return this.host.serverError(conn.url, frame, bytes.toString("utf8"));
     const stream = this.streams.get(frame.stream);
     if (!stream || !this.host.wants(frame.stream)) return this.host.discard(frame.stream);
     stream.rate.observe(at, this.host.settings);
     if (conn.delivered++ === 0) this.backoff.succeed();
-    const key = frameKeyOf(frame.data, text, stream.sequence);
+    const key = frameKeyOf(frame.data, bytes, stream.sequence);
     if (conn === this.candidate) {
-      this.buffer.push({ stream, text, data: frame.data, at, key });
+      this.buffer.push({ stream, frame: bytes, data: frame.data, at, key });
       stream.offeredByCandidate(key);
       this.maybeSwitch();
       return;
@@ -251,11 +251,11 @@ export class StreamLink {
       this.duplicates++;
       return;
     }
-    this.deliver(stream, text, frame.data, at, key);
+    this.deliver(stream, bytes, frame.data, at, key);
     if (this.candidate) this.maybeSwitch();
   }
 
-  private deliver(stream: StreamContinuity, text: string, data: unknown, at: number, key: FrameKey): void {
+  private deliver(stream: StreamContinuity, frame: Buffer, data: unknown, at: number, key: FrameKey): void {
     const loss = stream.stored(key, at, this.candidate !== null);
     if (loss) {
       const missing = loss.missing === null ? "an unknown number of messages (possibly none)" : `${loss.missing} message(s)`;
@@ -265,7 +265,7 @@ export class StreamLink {
         detail: `${stream.name} lost ${missing} while its connection was replaced: last ${loss.field} ${loss.lastBefore} before, ${loss.firstAfter} after.`,
       });
     }
-    this.host.store(stream.name, text, data, at);
+    this.host.store(stream.name, frame, data, at);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -316,7 +316,7 @@ export class StreamLink {
         dropped++;
         continue;
       }
-      this.deliver(frame.stream, frame.text, frame.data, frame.at, frame.key);
+      this.deliver(frame.stream, frame.frame, frame.data, frame.at, frame.key);
     }
     this.duplicates += dropped;
     if (old) this.retire(old, oldDead);

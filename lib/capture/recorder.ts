@@ -94,9 +94,9 @@ export class CaptureRecorder {
   }
 
   /** Appends a combined-stream message as received; returns the sequence gap it reveals, if any. */
-  appendMessage(frameText: string, stream: string, data: unknown, localTimestamp: number): SequenceGap | null {
+  appendMessage(frame: string | Uint8Array, stream: string, data: unknown, localTimestamp: number): SequenceGap | null {
     this.maybeRotate();
-    this.journal.appendFrame(frameText, localTimestamp);
+    this.journal.appendFrame(frame, localTimestamp);
     return this.builder.addMessage(stream, data, localTimestamp);
   }
 

@@ -27,7 +27,7 @@ import {
 } from "../store/sample-format";
 import { DEFAULT_CAPTURE_DIR, filesOfName, sampleFileName, unusedSampleName } from "../store/write";
 import { nowMs } from "./connection";
-import { DepthResync } from "./depth-resync";
+import { DepthResync, depthIdsOf } from "./depth-resync";
 import { StreamLink, type LinkHost } from "./link";
 import { resolveCaptureSettings, resolveCaptureStreams, type CaptureOptions, type CaptureProgress, type CaptureSettings } from "./options";
 import { planConnections } from "./plan";
@@ -189,13 +189,13 @@ class CaptureSession implements LinkHost {
     this.recorder.appendEvent({ localTimestamp, kind, ...fields });
   }
 
-  store(stream: string, frameText: string, data: unknown, localTimestamp: number): void {
+  store(stream: string, frame: Buffer, data: unknown, localTimestamp: number): void {
     if (this.finished) return;
-    this.recorder.appendMessage(frameText, stream, data, localTimestamp);
+    this.recorder.appendMessage(frame, stream, data, localTimestamp);
     const count = ++this.counts[stream];
     this.total++;
     this.lastAt.set(stream, localTimestamp);
-    if (this.diffDepthStreams.has(stream)) this.depthResync.onFrame(stream, frameText, localTimestamp);
+    if (this.diffDepthStreams.has(stream)) this.depthResync.onFrame(stream, depthIdsOf(data), localTimestamp);
     if (this.options.count !== undefined && count >= this.options.count) {
       this.markDone(stream);
       if (this.done.size === this.streams.length) return this.finish("count", `${this.options.count} messages per stream received`);

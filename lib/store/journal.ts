@@ -23,6 +23,17 @@ import type { CaptureEvent, SampleMeta, StoredDepthSnapshot } from "./sample-for
 export const JOURNAL_SUFFIX = ".partial.jsonl";
 
 const COMBINED_PREFIX = '{"stream":"';
+const COMBINED_PREFIX_BYTES = Buffer.from(COMBINED_PREFIX, "latin1");
+/** Lines wait in one buffer of this size until the end of the event-loop turn (or until it is full). */
+const WRITE_BUFFER_BYTES = 1 << 20;
+const NEWLINE = 0x0a;
+
+function isCombinedFrame(frame: string | Uint8Array): boolean {
+  if (typeof frame === "string") return frame.startsWith(COMBINED_PREFIX);
+  if (frame.length < COMBINED_PREFIX_BYTES.length) return false;
+  for (let i = 0; i < COMBINED_PREFIX_BYTES.length; i++) if (frame[i] !== COMBINED_PREFIX_BYTES[i]) return false;
+  return true;
+}
 
 /** The journal's first line: what is known when the capture starts. */
 export type JournalHeaderMeta = Pick<SampleMeta, "source" | "symbols" | "streams" | "startedAt" | "library" | "part">;
@@ -89,11 +100,12 @@ export function formatReceiveTime(ms: number): string {
 export class JournalWriter {
   readonly file: string;
   private fd: number;
-  private pending: string[] = [];
+  /** Lines not yet written, as bytes: `pending[0, used)`. */
+  private readonly pending = Buffer.allocUnsafe(WRITE_BUFFER_BYTES);
+  private used = 0;
   private flushQueued = false;
   private closed = false;
   private written = 0;
-  private pendingBytes = 0;
 
   private constructor(file: string, fd: number) {
     this.file = file;
@@ -103,7 +115,7 @@ export class JournalWriter {
 
   /** Bytes in the file plus those waiting to be written. */
   get bytes(): number {
-    return this.written + this.pendingBytes;
+    return this.written + this.used;
   }
 
   /**
@@ -133,17 +145,31 @@ export class JournalWriter {
   }
 
   /**
-   * Appends one combined-stream frame (`{"stream":..,"data":..}`) as received: its bytes are
-   * kept, with the receive time put first. Anything else is an `InvalidArgumentError`.
+   * Appends one combined-stream frame (`{"stream":..,"data":..}`) as received: its bytes (or its
+   * text) are kept, with the receive time put first. Anything else is an `InvalidArgumentError`.
    */
-  appendFrame(frameText: string, localTimestamp: number): void {
-    if (!frameText.startsWith(COMBINED_PREFIX)) {
+  appendFrame(frame: string | Uint8Array, localTimestamp: number): void {
+    if (!isCombinedFrame(frame)) {
+      const text = typeof frame === "string" ? frame : Buffer.from(frame.buffer, frame.byteOffset, frame.length).toString("utf8");
       throw new InvalidArgumentError(
         "NOT_A_COMBINED_FRAME",
-        `Cannot journal ${excerpt(frameText, 80)}: expected a combined-stream frame {"stream":...,"data":...}.`,
+        `Cannot journal ${excerpt(text, 80)}: expected a combined-stream frame {"stream":...,"data":...}.`,
       );
     }
-    this.push(`{"localTimestamp":${formatReceiveTime(localTimestamp)},${frameText.slice(1)}`);
+    const prefix = `{"localTimestamp":${formatReceiveTime(localTimestamp)},`;
+    if (typeof frame === "string") return this.push(prefix + frame.slice(1));
+    this.checkOpen();
+    const length = prefix.length + frame.length; // the prefix replaces the frame's "{", plus the newline
+    if (this.used + length > this.pending.length) this.flush();
+    if (length > this.pending.length) {
+      this.writeNow(Buffer.concat([Buffer.from(prefix, "latin1"), frame.subarray(1), Buffer.of(NEWLINE)]));
+      return;
+    }
+    this.used += this.pending.write(prefix, this.used, "latin1");
+    this.pending.set(frame.subarray(1), this.used);
+    this.used += frame.length - 1;
+    this.pending[this.used++] = NEWLINE;
+    this.queueFlush();
   }
 
   /** Appends a REST depth snapshot. */
@@ -158,10 +184,25 @@ export class JournalWriter {
     this.push(JSON.stringify({ localTimestamp, event: rest }));
   }
 
-  private push(line: string): void {
+  private checkOpen(): void {
     if (this.closed) throw new StreamlabError("JOURNAL_CLOSED", `Journal ${this.file} is closed: nothing more can be appended.`);
-    this.pending.push(line);
-    this.pendingBytes += line.length + 1;
+  }
+
+  private push(line: string): void {
+    this.checkOpen();
+    // At most 3 bytes per UTF-16 unit, plus the newline.
+    const most = line.length * 3 + 1;
+    if (this.used + most > this.pending.length) this.flush();
+    if (most > this.pending.length) {
+      this.writeNow(Buffer.from(line + "\n", "utf8"));
+      return;
+    }
+    this.used += this.pending.write(line, this.used, "utf8");
+    this.pending[this.used++] = NEWLINE;
+    this.queueFlush();
+  }
+
+  private queueFlush(): void {
     if (!this.flushQueued) {
       this.flushQueued = true;
       queueMicrotask(() => this.flush());
@@ -171,15 +212,14 @@ export class JournalWriter {
   /** Hands every pending line to the OS now. */
   flush(): void {
     this.flushQueued = false;
-    if (this.pending.length === 0 || this.closed) return;
-    const text = this.pending.join("\n") + "\n";
-    this.pending = [];
-    this.pendingBytes = 0;
-    this.writeNow(text);
+    if (this.used === 0 || this.closed) return;
+    const length = this.used;
+    this.used = 0;
+    this.writeNow(this.pending.subarray(0, length));
   }
 
-  private writeNow(text: string): void {
-    const buffer = Buffer.from(text, "utf8");
+  private writeNow(bytes: Uint8Array | string): void {
+    const buffer = typeof bytes === "string" ? Buffer.from(bytes, "utf8") : bytes;
     let offset = 0;
     while (offset < buffer.length) offset += fs.writeSync(this.fd, buffer, offset, buffer.length - offset);
     this.written += buffer.length;
