@@ -174,3 +174,28 @@ test("receive times are written to the microsecond, exactly as String writes the
   }
   assert.equal(formatReceiveTime(-1.5), "-1.5");
 });
+
+test("frames given as bytes are journaled exactly like their text: every receive time, batches past the write buffer, a frame over it", () => {
+  const dir = makeTempDir();
+  const fromBytes = JournalWriter.create(dir, "bytes", HEADER);
+  const fromText = JournalWriter.create(dir, "text", HEADER);
+  const times = [0, 0.001, 7, 1000.5, 1001.125, 1680652700441.533, 1e15, -2.5, 1234.5678];
+  for (let i = 0; i < 20_000; i++) times.push(1.6e12 + Math.random() * 2e11);
+  for (const [i, time] of times.entries()) {
+    const frame = i % 3 === 0 ? DEPTH_FRAME : TRADE_FRAME.replace("币", "").replace('"t":7', `"t":${i}`);
+    fromBytes.appendFrame(Buffer.from(frame), time);
+    fromText.appendFrame(frame, time);
+  }
+  const huge = `{"stream":"btcusdt@depth@0ms","data":{"e":"depthUpdate","b":[${'["1.0","2.0"],'.repeat(90_000)}["1.0","2.0"]]}}`;
+  fromBytes.appendFrame(Buffer.from(huge), 5);
+  fromText.appendFrame(huge, 5);
+  assert.equal(fromBytes.bytes, fromText.bytes);
+  fromBytes.close();
+  fromText.close();
+  const lines = (file: string) => readLines(file).slice(1);
+  assert.deepEqual(lines(fromBytes.file), lines(fromText.file));
+  assert.equal(lines(fromBytes.file).length, times.length + 2);
+  const other = JournalWriter.create(dir, "other", HEADER);
+  assert.throws(() => other.appendFrame(Buffer.from('{"e":"trade"}'), 1), /expected a combined-stream frame/);
+  other.close();
+});

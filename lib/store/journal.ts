@@ -93,6 +93,42 @@ export function formatReceiveTime(ms: number): string {
   return `${whole}.${"00".slice(0, digits - text.length)}${text}`;
 }
 
+const TIME_PREFIX = Buffer.from('{"localTimestamp":', "latin1");
+/** The longest receive time `writeReceiveTime` writes: 15 digits, a dot and 3 decimals, or what `String` writes. */
+const MAX_TIME_DIGITS = 32;
+const COMMA = 0x2c;
+const DOT = 0x2e;
+const DIGIT_0 = 0x30;
+
+/** Writes `formatReceiveTime(ms)` as ASCII bytes into `bytes` at `at`, without building the string; returns the end. */
+function writeReceiveTime(bytes: Uint8Array, at: number, ms: number): number {
+  if (!(ms >= 0 && ms < 1e15)) {
+    const text = formatReceiveTime(ms);
+    for (let i = 0; i < text.length; i++) bytes[at++] = text.charCodeAt(i);
+    return at;
+  }
+  const micros = Math.round(ms * 1000);
+  let whole = Math.floor(micros / 1000);
+  let fraction = micros - whole * 1000;
+  // The whole milliseconds, most significant digit first.
+  let digits = 1;
+  for (let rest = whole; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+  for (let i = digits - 1; i >= 0; i--) {
+    const next = Math.floor(whole / 10);
+    bytes[at + i] = DIGIT_0 + (whole - next * 10);
+    whole = next;
+  }
+  at += digits;
+  if (fraction === 0) return at;
+  bytes[at++] = DOT;
+  for (let unit = 100; fraction > 0; unit /= 10) {
+    const digit = Math.floor(fraction / unit);
+    bytes[at++] = DIGIT_0 + digit;
+    fraction -= digit * unit;
+  }
+  return at;
+}
+
 /**
  * Appends lines to a journal file. Writes are batched per turn of the event loop and handed to
  * the OS synchronously, so a killed process leaves every message received before its last turn.
@@ -156,19 +192,25 @@ export class JournalWriter {
         `Cannot journal ${excerpt(text, 80)}: expected a combined-stream frame {"stream":...,"data":...}.`,
       );
     }
-    const prefix = `{"localTimestamp":${formatReceiveTime(localTimestamp)},`;
-    if (typeof frame === "string") return this.push(prefix + frame.slice(1));
+    if (typeof frame === "string") return this.push(`{"localTimestamp":${formatReceiveTime(localTimestamp)},${frame.slice(1)}`);
     this.checkOpen();
-    const length = prefix.length + frame.length; // the prefix replaces the frame's "{", plus the newline
-    if (this.used + length > this.pending.length) this.flush();
-    if (length > this.pending.length) {
-      this.writeNow(Buffer.concat([Buffer.from(prefix, "latin1"), frame.subarray(1), Buffer.of(NEWLINE)]));
+    // The line: {"localTimestamp":<time>, then the frame without its "{", then a newline.
+    const most = TIME_PREFIX.length + MAX_TIME_DIGITS + 1 + frame.length;
+    if (this.used + most > this.pending.length) this.flush();
+    if (most > this.pending.length) {
+      const prefix = Buffer.from(`{"localTimestamp":${formatReceiveTime(localTimestamp)},`, "latin1");
+      this.writeNow(Buffer.concat([prefix, frame.subarray(1), Buffer.of(NEWLINE)]));
       return;
     }
-    this.used += this.pending.write(prefix, this.used, "latin1");
-    this.pending.set(frame.subarray(1), this.used);
-    this.used += frame.length - 1;
-    this.pending[this.used++] = NEWLINE;
+    const pending = this.pending;
+    let at = this.used;
+    for (let i = 0; i < TIME_PREFIX.length; i++) pending[at++] = TIME_PREFIX[i];
+    at = writeReceiveTime(pending, at, localTimestamp);
+    pending[at++] = COMMA;
+    pending.set(frame.length > 1 ? frame.subarray(1) : frame.subarray(0, 0), at);
+    at += frame.length - 1;
+    pending[at++] = NEWLINE;
+    this.used = at;
     this.queueFlush();
   }
 
