@@ -45,6 +45,8 @@ export interface ScannedFrame {
 export class FrameScanner {
   /** Wanted names by `length << 16 | second char << 8 | first char`, as interned strings. */
   private readonly wanted = new Map<number, string>();
+  /** The one-character wanted names by their byte (the common case, looked up without hashing). */
+  private readonly wantedSingle: (string | undefined)[] = new Array<string | undefined>(256).fill(undefined);
   /** The last string values seen (stream, symbol, event type) and their bytes, reused when the next frame has the same. */
   private readonly recentStrings: string[] = [];
   private readonly recentBytes: Buffer[] = [];
@@ -55,6 +57,7 @@ export class FrameScanner {
     for (const field of fields) {
       if (field.length < 1 || field.length > 2) throw new RangeError(`A head field has one or two characters, not "${field}".`);
       this.wanted.set(FrameScanner.code(field, 0, field.length), field);
+      if (field.length === 1 && field.charCodeAt(0) < 256) this.wantedSingle[field.charCodeAt(0)] = field;
     }
   }
 
@@ -112,7 +115,12 @@ export class FrameScanner {
       const keyLength = this.pos - 1 - keyStart;
       if (text[this.pos] !== COLON) return null;
       this.pos++;
-      const name = keyLength >= 1 && keyLength <= 2 ? this.wanted.get(FrameScanner.codeAt(text, keyStart, keyLength)) : undefined;
+      const name =
+        keyLength === 1
+          ? this.wantedSingle[text[keyStart]]
+          : keyLength === 2
+            ? this.wanted.get(FrameScanner.codeAt(text, keyStart, keyLength))
+            : undefined;
       if (name === undefined) {
         if (!this.skipValue()) return null;
       } else {
