@@ -2,17 +2,19 @@
  * The capture's fast path through a frame: the stream name, where the payload starts, and the
  * payload's top-level scalar members that the capture needs (event type, symbol, event time,
  * ids), read straight from the frame's bytes (as ws hands them over, never decoded to a string)
- * in one pass that also checks the whole frame is JSON —
- * without `JSON.parse`, which would build every price and level of the payload only to throw
- * them away. It accepts only what it has checked completely (no whitespace, no escapes: what
- * Binance sends); anything else returns `null` and goes the slow way (`classifyFrame`'s
- * `JSON.parse`), which is the reference for what is a message and what is malformed.
+ * in one pass that also checks the whole frame is JSON, without `JSON.parse`, which would build
+ * every price and level of the payload only to throw them away. It accepts only what it has
+ * checked completely (no whitespace, no escapes: what Binance sends); anything else returns
+ * `null` and goes the slow way (`classifyFrame`'s `JSON.parse`), which is the reference for what
+ * is a message and what is malformed.
+ *
+ * The readers below are plain functions over (bytes, index) returning the index after what they
+ * read, or -1: no object per value, no state outside their locals.
  */
 
 const COMBINED_PREFIX = Buffer.from('{"stream":"', "latin1");
 const DATA_KEY = Buffer.from('","data":', "latin1");
 
-const EMPTY = Buffer.alloc(0);
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const COMMA = 0x2c;
@@ -28,6 +30,8 @@ const DIGIT_0 = 0x30;
 const DIGIT_9 = 0x39;
 const LOWER_E = 0x65;
 const UPPER_E = 0x45;
+/** Deepest nesting the skipper follows (Binance's payloads nest three deep at most). */
+const MAX_DEPTH = 30;
 
 /** A frame the fast path has read. */
 export interface ScannedFrame {
@@ -38,256 +42,249 @@ export interface ScannedFrame {
   readonly head: Record<string, string | number | boolean | null>;
 }
 
+function startsWithAt(bytes: Uint8Array, prefix: Uint8Array, at: number): boolean {
+  if (at + prefix.length > bytes.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (bytes[at + i] !== prefix[i]) return false;
+  return true;
+}
+
+/** The end of the string whose opening quote is at `i`; -1 for escapes, control characters or no end. */
+function skipString(bytes: Uint8Array, i: number): number {
+  const length = bytes.length;
+  for (i++; i < length; i++) {
+    const c = bytes[i];
+    if (c === QUOTE) return i + 1;
+    if (c < 0x20 || c === BACKSLASH) return -1;
+  }
+  return -1;
+}
+
+/** The end of the digits from `i` (a run of zero or more). */
+function skipDigits(bytes: Uint8Array, i: number): number {
+  let c = bytes[i];
+  while (c >= DIGIT_0 && c <= DIGIT_9) c = bytes[++i];
+  return i;
+}
+
+/** The end of the number at `i` in JSON's grammar, or -1; `-(end + 2)` when it is an integer. */
+function skipNumber(bytes: Uint8Array, i: number): number {
+  if (bytes[i] === MINUS) i++;
+  const first = bytes[i];
+  if (first === DIGIT_0) i++;
+  else if (first > DIGIT_0 && first <= DIGIT_9) i = skipDigits(bytes, i + 1);
+  else return -1;
+  let integer = true;
+  if (bytes[i] === DOT) {
+    const start = ++i;
+    i = skipDigits(bytes, i);
+    if (i === start) return -1;
+    integer = false;
+  }
+  const c = bytes[i];
+  if (c === LOWER_E || c === UPPER_E) {
+    i++;
+    if (bytes[i] === PLUS || bytes[i] === MINUS) i++;
+    const start = i;
+    i = skipDigits(bytes, i);
+    if (i === start) return -1;
+    integer = false;
+  }
+  return integer ? -(i + 2) : i;
+}
+
+/** The end of `true`, `false` or `null` at `i`, or -1. */
+function skipLiteral(bytes: Uint8Array, i: number): number {
+  const c = bytes[i];
+  if (c === 0x74) return bytes[i + 1] === 0x72 && bytes[i + 2] === 0x75 && bytes[i + 3] === 0x65 ? i + 4 : -1;
+  if (c === 0x66) return bytes[i + 1] === 0x61 && bytes[i + 2] === 0x6c && bytes[i + 3] === 0x73 && bytes[i + 4] === 0x65 ? i + 5 : -1;
+  if (c === 0x6e) return bytes[i + 1] === 0x75 && bytes[i + 2] === 0x6c && bytes[i + 3] === 0x6c ? i + 4 : -1;
+  return -1;
+}
+
+/** The end of a scalar (string, number, literal) at `i`, or -1. */
+function skipScalar(bytes: Uint8Array, i: number): number {
+  const c = bytes[i];
+  if (c === QUOTE) return skipString(bytes, i);
+  if (c === MINUS || (c >= DIGIT_0 && c <= DIGIT_9)) {
+    const end = skipNumber(bytes, i);
+    return end < -1 ? -end - 2 : end;
+  }
+  return skipLiteral(bytes, i);
+}
+
+/**
+ * The end of any JSON value at `i`, or -1, checked against the whole grammar. Nesting is followed
+ * with a stack of bits (1: object, 0: array) in one loop, not by recursion.
+ */
+function skipValue(bytes: Uint8Array, i: number): number {
+  let stack = 0;
+  let depth = 0;
+  for (;;) {
+    // A value starts at i.
+    const c = bytes[i];
+    if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+      const isObject = c === OPEN_BRACE;
+      i++;
+      if (bytes[i] === (isObject ? CLOSE_BRACE : CLOSE_BRACKET)) {
+        i++;
+      } else {
+        if (depth === MAX_DEPTH) return -1;
+        stack = (stack << 1) | (isObject ? 1 : 0);
+        depth++;
+        if (isObject) {
+          if (bytes[i] !== QUOTE) return -1;
+          i = skipString(bytes, i);
+          if (i < 0 || bytes[i] !== COLON) return -1;
+          i++;
+        }
+        continue;
+      }
+    } else {
+      i = skipScalar(bytes, i);
+      if (i < 0) return -1;
+    }
+    // After a value: close what ends here, then a comma leads to the next value.
+    for (;;) {
+      if (depth === 0) return i;
+      const inObject = (stack & 1) === 1;
+      const next = bytes[i];
+      if (next === COMMA) {
+        i++;
+        if (inObject) {
+          if (bytes[i] !== QUOTE) return -1;
+          i = skipString(bytes, i);
+          if (i < 0 || bytes[i] !== COLON) return -1;
+          i++;
+        }
+        break;
+      }
+      if (next !== (inObject ? CLOSE_BRACE : CLOSE_BRACKET)) return -1;
+      i++;
+      stack >>>= 1;
+      depth--;
+    }
+  }
+}
+
+/** The value of the integer in `bytes[start, end)` as `JSON.parse` reads it. */
+function integerAt(bytes: Uint8Array, start: number, end: number): number {
+  const negative = bytes[start] === MINUS;
+  let value = 0;
+  for (let i = negative ? start + 1 : start; i < end; i++) value = value * 10 + (bytes[i] - DIGIT_0);
+  // Beyond 2^53 digit-by-digit sums round differently from JSON.parse: let Number decide.
+  if (value > Number.MAX_SAFE_INTEGER) return Number(Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString("latin1"));
+  return negative ? -value : value;
+}
+
+function numberAt(bytes: Uint8Array, start: number, end: number): number {
+  return Number(Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString("latin1"));
+}
+
 /**
  * Reads frames of one capture. `fields` are the top-level member names to keep (one or two
  * characters each, e.g. `["e", "E", "s", "t", "pu"]`); other members are checked and skipped.
  */
 export class FrameScanner {
-  /** Wanted names by `length << 16 | second char << 8 | first char`, as interned strings. */
-  private readonly wanted = new Map<number, string>();
+  /** Wanted two-character names by `second char << 8 | first char`. */
+  private readonly wantedPairs = new Map<number, string>();
   /** The one-character wanted names by their byte (the common case, looked up without hashing). */
   private readonly wantedSingle: (string | undefined)[] = new Array<string | undefined>(256).fill(undefined);
   /** The last string values seen (stream, symbol, event type) and their bytes, reused when the next frame has the same. */
   private readonly recentStrings: string[] = [];
   private readonly recentBytes: Buffer[] = [];
-  private pos = 0;
-  private text: Buffer = EMPTY;
 
   constructor(fields: readonly string[]) {
     for (const field of fields) {
-      if (field.length < 1 || field.length > 2) throw new RangeError(`A head field has one or two characters, not "${field}".`);
-      this.wanted.set(FrameScanner.code(field, 0, field.length), field);
-      if (field.length === 1 && field.charCodeAt(0) < 256) this.wantedSingle[field.charCodeAt(0)] = field;
+      const first = field.charCodeAt(0);
+      const second = field.charCodeAt(1);
+      if (field.length < 1 || field.length > 2 || first > 0xff || (field.length === 2 && second > 0xff)) {
+        throw new RangeError(`A head field has one or two Latin-1 characters, not "${field}".`);
+      }
+      if (field.length === 1) this.wantedSingle[first] = field;
+      else this.wantedPairs.set((second << 8) | first, field);
     }
-  }
-
-  private static code(name: string, start: number, length: number): number {
-    return (length << 16) | ((length > 1 ? name.charCodeAt(start + 1) : 0) << 8) | name.charCodeAt(start);
-  }
-
-  private static codeAt(bytes: Buffer, start: number, length: number): number {
-    return (length << 16) | ((length > 1 ? bytes[start + 1] : 0) << 8) | bytes[start];
-  }
-
-  private static startsWith(bytes: Buffer, prefix: Buffer, at: number): boolean {
-    if (at + prefix.length > bytes.length) return false;
-    for (let i = 0; i < prefix.length; i++) if (bytes[at + i] !== prefix[i]) return false;
-    return true;
   }
 
   /** Reads a frame's bytes; `null` when it is not a combined-stream frame this path can vouch for. */
-  scan(text: Buffer): ScannedFrame | null {
-    if (!FrameScanner.startsWith(text, COMBINED_PREFIX, 0)) return null;
-    const nameEnd = text.indexOf(QUOTE, COMBINED_PREFIX.length);
-    if (nameEnd <= COMBINED_PREFIX.length || !FrameScanner.startsWith(text, DATA_KEY, nameEnd)) return null;
-    for (let i = COMBINED_PREFIX.length; i < nameEnd; i++) {
-      const c = text[i];
-      if (c < 0x20 || c === BACKSLASH) return null;
-    }
+  scan(bytes: Buffer): ScannedFrame | null {
+    if (!startsWithAt(bytes, COMBINED_PREFIX, 0)) return null;
+    const nameEnd = skipString(bytes, COMBINED_PREFIX.length - 1) - 1;
+    if (nameEnd <= COMBINED_PREFIX.length || !startsWithAt(bytes, DATA_KEY, nameEnd)) return null;
     const dataStart = nameEnd + DATA_KEY.length;
-    if (text[dataStart] !== OPEN_BRACE) return null;
-    this.text = text;
-    this.pos = dataStart;
-    const head = this.readHead();
-    // The payload must end exactly one byte before the frame does, with the frame's `}`.
-    if (head === null || this.pos !== text.length - 1 || text[this.pos] !== CLOSE_BRACE) return this.done(null);
-    return this.done({ stream: this.stringAt(COMBINED_PREFIX.length, nameEnd), dataStart, head });
-  }
-
-  private done<T>(value: T): T {
-    this.text = EMPTY;
-    return value;
-  }
-
-  /** Reads the payload object at `pos`, keeping the wanted scalar members. */
-  private readHead(): Record<string, string | number | boolean | null> | null {
-    const text = this.text;
+    if (bytes[dataStart] !== OPEN_BRACE) return null;
     const head: Record<string, string | number | boolean | null> = {};
-    this.pos++; // {
-    if (text[this.pos] === CLOSE_BRACE) {
-      this.pos++;
-      return head;
-    }
-    for (;;) {
-      if (text[this.pos] !== QUOTE) return null;
-      const keyStart = this.pos + 1;
-      if (!this.skipString()) return null;
-      const keyLength = this.pos - 1 - keyStart;
-      if (text[this.pos] !== COLON) return null;
-      this.pos++;
-      const name =
-        keyLength === 1
-          ? this.wantedSingle[text[keyStart]]
-          : keyLength === 2
-            ? this.wanted.get(FrameScanner.codeAt(text, keyStart, keyLength))
-            : undefined;
-      if (name === undefined) {
-        if (!this.skipValue()) return null;
-      } else {
-        const value = this.readScalar();
-        if (value === undefined) return null;
-        head[name] = value;
+    let i = dataStart + 1;
+    if (bytes[i] === CLOSE_BRACE) i++;
+    else {
+      for (;;) {
+        if (bytes[i] !== QUOTE) return null;
+        const keyStart = i + 1;
+        i = skipString(bytes, i);
+        if (i < 0 || bytes[i] !== COLON) return null;
+        const keyLength = i - 1 - keyStart;
+        i++;
+        const name =
+          keyLength === 1
+            ? this.wantedSingle[bytes[keyStart]]
+            : keyLength === 2
+              ? this.wantedPairs.get((bytes[keyStart + 1] << 8) | bytes[keyStart])
+              : undefined;
+        const c = bytes[i];
+        if (name === undefined || c === OPEN_BRACE || c === OPEN_BRACKET) {
+          // Not wanted, or nested (left out as null): checked and skipped.
+          i = skipValue(bytes, i);
+          if (i < 0) return null;
+          if (name !== undefined) head[name] = null;
+        } else if (c === QUOTE) {
+          const start = i + 1;
+          i = skipString(bytes, i);
+          if (i < 0) return null;
+          head[name] = this.stringAt(bytes, start, i - 1);
+        } else if (c === MINUS || (c >= DIGIT_0 && c <= DIGIT_9)) {
+          const start = i;
+          const end = skipNumber(bytes, i);
+          if (end === -1) return null;
+          i = end < -1 ? -end - 2 : end;
+          head[name] = end < -1 ? integerAt(bytes, start, i) : numberAt(bytes, start, i);
+        } else {
+          const end = skipLiteral(bytes, i);
+          if (end < 0) return null;
+          head[name] = c === 0x74 ? true : c === 0x66 ? false : null;
+          i = end;
+        }
+        const next = bytes[i++];
+        if (next === CLOSE_BRACE) break;
+        if (next !== COMMA) return null;
       }
-      const c = text[this.pos++];
-      if (c === CLOSE_BRACE) return head;
-      if (c !== COMMA) return null;
     }
+    // The payload must end exactly one byte before the frame does, with the frame's `}`.
+    if (i !== bytes.length - 1 || bytes[i] !== CLOSE_BRACE) return null;
+    return { stream: this.stringAt(bytes, COMBINED_PREFIX.length, nameEnd), dataStart, head };
   }
 
-  /** A scalar value at `pos` (a string, number, boolean or null); a nested value is skipped and left out (`null`). */
-  private readScalar(): string | number | boolean | null | undefined {
-    const text = this.text;
-    const c = text[this.pos];
-    if (c === QUOTE) {
-      const start = this.pos + 1;
-      if (!this.skipString()) return undefined;
-      return this.stringAt(start, this.pos - 1);
-    }
-    if (c === MINUS || (c >= DIGIT_0 && c <= DIGIT_9)) {
-      const start = this.pos;
-      const integer = this.skipNumber();
-      if (integer === null) return undefined;
-      return integer ? this.integerAt(start, this.pos) : Number(text.toString("latin1", start, this.pos));
-    }
-    if (c === OPEN_BRACE || c === OPEN_BRACKET) return this.skipValue() ? null : undefined;
-    return this.readLiteral();
-  }
-
-  private stringAt(start: number, end: number): string {
-    const text = this.text;
+  /** The string in `bytes[start, end)`, the same string object as last time when it repeats. */
+  private stringAt(bytes: Buffer, start: number, end: number): string {
     const recent = this.recentBytes;
     const length = end - start;
     for (let i = 0; i < recent.length; i++) {
-      const bytes = recent[i];
-      if (bytes.length !== length) continue;
+      const known = recent[i];
+      if (known.length !== length) continue;
       let same = true;
       for (let j = 0; j < length; j++) {
-        if (bytes[j] !== text[start + j]) {
+        if (known[j] !== bytes[start + j]) {
           same = false;
           break;
         }
       }
       if (same) return this.recentStrings[i];
     }
-    const value = text.toString("utf8", start, end);
+    const value = bytes.toString("utf8", start, end);
     if (recent.length >= 8) {
       recent.shift();
       this.recentStrings.shift();
     }
-    recent.push(Buffer.from(text.subarray(start, end)));
+    recent.push(Buffer.from(bytes.subarray(start, end)));
     this.recentStrings.push(value);
     return value;
-  }
-
-  private integerAt(start: number, end: number): number {
-    const text = this.text;
-    const negative = text[start] === MINUS;
-    let value = 0;
-    for (let i = negative ? start + 1 : start; i < end; i++) value = value * 10 + (text[i] - DIGIT_0);
-    // Beyond 2^53 digit-by-digit sums round differently from JSON.parse: let Number decide.
-    if (value > Number.MAX_SAFE_INTEGER) return Number(text.toString("latin1", start, end));
-    return negative ? -value : value;
-  }
-
-  /** Skips any JSON value at `pos`; false when it is not one. */
-  private skipValue(): boolean {
-    const text = this.text;
-    const c = text[this.pos];
-    if (c === QUOTE) return this.skipString();
-    if (c === MINUS || (c >= DIGIT_0 && c <= DIGIT_9)) return this.skipNumber() !== null;
-    if (c === OPEN_BRACKET) {
-      this.pos++;
-      if (text[this.pos] === CLOSE_BRACKET) {
-        this.pos++;
-        return true;
-      }
-      for (;;) {
-        if (!this.skipValue()) return false;
-        const next = text[this.pos++];
-        if (next === CLOSE_BRACKET) return true;
-        if (next !== COMMA) return false;
-      }
-    }
-    if (c === OPEN_BRACE) {
-      this.pos++;
-      if (text[this.pos] === CLOSE_BRACE) {
-        this.pos++;
-        return true;
-      }
-      for (;;) {
-        if (text[this.pos] !== QUOTE || !this.skipString()) return false;
-        if (text[this.pos++] !== COLON) return false;
-        if (!this.skipValue()) return false;
-        const next = text[this.pos++];
-        if (next === CLOSE_BRACE) return true;
-        if (next !== COMMA) return false;
-      }
-    }
-    return this.readLiteral() !== undefined;
-  }
-
-  /** Skips a string at `pos` (its opening quote); false for escapes, control characters or no end. */
-  private skipString(): boolean {
-    const text = this.text;
-    const length = text.length;
-    for (let i = this.pos + 1; i < length; i++) {
-      const c = text[i];
-      if (c === QUOTE) {
-        this.pos = i + 1;
-        return true;
-      }
-      if (c < 0x20 || c === BACKSLASH) return false;
-    }
-    return false;
-  }
-
-  /** Skips a number at `pos` in JSON's grammar; true when it is an integer, null when it is not a number. */
-  private skipNumber(): boolean | null {
-    const text = this.text;
-    let i = this.pos;
-    if (text[i] === MINUS) i++;
-    let c = text[i];
-    if (c === DIGIT_0) c = text[++i];
-    else if (c >= DIGIT_0 + 1 && c <= DIGIT_9) {
-      do c = text[++i];
-      while (c >= DIGIT_0 && c <= DIGIT_9);
-    } else return null;
-    let integer = true;
-    if (c === DOT) {
-      integer = false;
-      c = text[++i];
-      if (!(c >= DIGIT_0 && c <= DIGIT_9)) return null;
-      do c = text[++i];
-      while (c >= DIGIT_0 && c <= DIGIT_9);
-    }
-    if (c === LOWER_E || c === UPPER_E) {
-      integer = false;
-      c = text[++i];
-      if (c === PLUS || c === MINUS) c = text[++i];
-      if (!(c >= DIGIT_0 && c <= DIGIT_9)) return null;
-      do c = text[++i];
-      while (c >= DIGIT_0 && c <= DIGIT_9);
-    }
-    this.pos = i;
-    return integer;
-  }
-
-  private readLiteral(): boolean | null | undefined {
-    const text = this.text;
-    const at = this.pos;
-    const c = text[at];
-    if (c === 0x74 && text[at + 1] === 0x72 && text[at + 2] === 0x75 && text[at + 3] === 0x65) {
-      this.pos += 4;
-      return true;
-    }
-    if (c === 0x66 && text[at + 1] === 0x61 && text[at + 2] === 0x6c && text[at + 3] === 0x73 && text[at + 4] === 0x65) {
-      this.pos += 5;
-      return false;
-    }
-    if (c === 0x6e && text[at + 1] === 0x75 && text[at + 2] === 0x6c && text[at + 3] === 0x6c) {
-      this.pos += 4;
-      return null;
-    }
-    return undefined;
   }
 }
