@@ -181,6 +181,8 @@ test("frames given as bytes are journaled exactly like their text: every receive
   const fromText = JournalWriter.create(dir, "text", HEADER);
   const times = [0, 0.001, 7, 1000.5, 1001.125, 1680652700441.533, 1e15, -2.5, 1234.5678];
   for (let i = 0; i < 20_000; i++) times.push(1.6e12 + Math.random() * 2e11);
+  // Many messages within one millisecond, then the next ones: the whole milliseconds repeat.
+  for (let i = 0; i < 2_000; i++) times.push(1680652700441 + i * 0.013);
   for (const [i, time] of times.entries()) {
     const frame = i % 3 === 0 ? DEPTH_FRAME : TRADE_FRAME.replace("币", "").replace('"t":7', `"t":${i}`);
     fromBytes.appendFrame(Buffer.from(frame), time);

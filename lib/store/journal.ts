@@ -100,25 +100,21 @@ const COMMA = 0x2c;
 const DOT = 0x2e;
 const DIGIT_0 = 0x30;
 
-/** Writes `formatReceiveTime(ms)` as ASCII bytes into `bytes` at `at`, without building the string; returns the end. */
-function writeReceiveTime(bytes: Uint8Array, at: number, ms: number): number {
-  if (!(ms >= 0 && ms < 1e15)) {
-    const text = formatReceiveTime(ms);
-    for (let i = 0; i < text.length; i++) bytes[at++] = text.charCodeAt(i);
-    return at;
-  }
+/**
+ * Writes `formatReceiveTime(ms)` as ASCII bytes into `bytes` at `at`, without building a string
+ * per message: the whole milliseconds, which many messages in a row share, are formatted once
+ * into `whole` and copied from there. Returns the end.
+ */
+function writeReceiveTime(bytes: Buffer, at: number, ms: number, whole: WholeMilliseconds): number {
+  if (!(ms >= 0 && ms < 1e15)) return at + bytes.write(formatReceiveTime(ms), at, "latin1");
   const micros = Math.round(ms * 1000);
-  let whole = Math.floor(micros / 1000);
-  let fraction = micros - whole * 1000;
-  // The whole milliseconds, most significant digit first.
-  let digits = 1;
-  for (let rest = whole; rest >= 10; rest = Math.floor(rest / 10)) digits++;
-  for (let i = digits - 1; i >= 0; i--) {
-    const next = Math.floor(whole / 10);
-    bytes[at + i] = DIGIT_0 + (whole - next * 10);
-    whole = next;
+  const milliseconds = Math.floor(micros / 1000);
+  let fraction = micros - milliseconds * 1000;
+  if (milliseconds !== whole.value) {
+    whole.value = milliseconds;
+    whole.length = whole.digits.write(String(milliseconds), 0, "latin1");
   }
-  at += digits;
+  at += whole.digits.copy(bytes, at, 0, whole.length);
   if (fraction === 0) return at;
   bytes[at++] = DOT;
   for (let unit = 100; fraction > 0; unit /= 10) {
@@ -127,6 +123,18 @@ function writeReceiveTime(bytes: Uint8Array, at: number, ms: number): number {
     fraction -= digit * unit;
   }
   return at;
+}
+
+function copyBytes(from: Uint8Array, start: number, to: Buffer, at: number): number {
+  to.set(from.subarray(start), at);
+  return from.length - start;
+}
+
+/** The last whole-millisecond part of a receive time, and its digits. */
+interface WholeMilliseconds {
+  value: number;
+  length: number;
+  readonly digits: Buffer;
 }
 
 /**
@@ -139,6 +147,7 @@ export class JournalWriter {
   /** Lines not yet written, as bytes: `pending[0, used)`. */
   private readonly pending = Buffer.allocUnsafe(WRITE_BUFFER_BYTES);
   private used = 0;
+  private readonly lastWhole: WholeMilliseconds = { value: -1, length: 0, digits: Buffer.alloc(MAX_TIME_DIGITS) };
   private flushQueued = false;
   private closed = false;
   private written = 0;
@@ -204,11 +213,10 @@ export class JournalWriter {
     }
     const pending = this.pending;
     let at = this.used;
-    for (let i = 0; i < TIME_PREFIX.length; i++) pending[at++] = TIME_PREFIX[i];
-    at = writeReceiveTime(pending, at, localTimestamp);
+    at += TIME_PREFIX.copy(pending, at);
+    at = writeReceiveTime(pending, at, localTimestamp, this.lastWhole);
     pending[at++] = COMMA;
-    pending.set(frame.length > 1 ? frame.subarray(1) : frame.subarray(0, 0), at);
-    at += frame.length - 1;
+    at += Buffer.isBuffer(frame) ? frame.copy(pending, at, 1) : copyBytes(frame, 1, pending, at);
     pending[at++] = NEWLINE;
     this.used = at;
     this.queueFlush();
