@@ -95,6 +95,21 @@ test("frame scanner: whitespace, escapes, cut-off or trailing text, bad numbers 
     assert.deepEqual(classifyFrame(Buffer.from(text), false), classifyFrame(text, false), text);
     if (parsed === undefined) assert.equal(classifyFrame(text, false).kind, "malformed", text);
   }
+  // Nested values are checked against the whole grammar: empty and mixed containers pass, broken ones do not.
+  for (const nestedValue of ["[]", "{}", "[[],{}]", '{"a":[1,"2",true,null,{"b":{}}]}', "[-0.5e+3,0,1E2]"]) {
+    const text = good.replace('[1,{"a":null}]', nestedValue);
+    assert.ok(scan(text), nestedValue);
+    assert.deepEqual(JSON.parse(text).data.x, JSON.parse(nestedValue));
+  }
+  for (const nestedValue of ["[1}", '{"a":1,}', "[1 2]", '{"a"}', "[1,]", "{1:2}", "[", '["a]']) {
+    const text = good.replace('[1,{"a":null}]', nestedValue);
+    assert.equal(scan(text), null, nestedValue);
+    assert.equal(classifyFrame(Buffer.from(text), false).kind, "malformed", nestedValue);
+  }
+  // Nesting deeper than the scanner follows is valid JSON: the slow way takes it as a message.
+  const deep = good.replace('[1,{"a":null}]', "[".repeat(40) + "]".repeat(40));
+  assert.equal(scan(deep), null);
+  assert.equal(classifyFrame(Buffer.from(deep), false).kind, "message");
   // Numbers as JSON.parse reads them: negatives, fractions, exponents, integers past 2^53.
   for (const literal of ["-7", "0", "12.25", "-0.5e-3", "1E+2", "12345678901234567890", "9007199254740993"]) {
     const text = `{"stream":"x@trade","data":{"e":"trade","s":"X","t":${literal}}}`;

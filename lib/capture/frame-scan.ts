@@ -112,6 +112,13 @@ function skipScalar(bytes: Uint8Array, i: number): number {
   return skipLiteral(bytes, i);
 }
 
+/** The index after a member's key and its colon at `i`, or -1. */
+function skipKey(bytes: Uint8Array, i: number): number {
+  if (bytes[i] !== QUOTE) return -1;
+  i = skipString(bytes, i);
+  return i < 0 || bytes[i] !== COLON ? -1 : i + 1;
+}
+
 /**
  * The end of any JSON value at `i`, or -1, checked against the whole grammar. Nesting is followed
  * with a stack of bits (1: object, 0: array) in one loop, not by recursion.
@@ -132,10 +139,8 @@ function skipValue(bytes: Uint8Array, i: number): number {
         stack = (stack << 1) | (isObject ? 1 : 0);
         depth++;
         if (isObject) {
-          if (bytes[i] !== QUOTE) return -1;
-          i = skipString(bytes, i);
-          if (i < 0 || bytes[i] !== COLON) return -1;
-          i++;
+          i = skipKey(bytes, i);
+          if (i < 0) return -1;
         }
         continue;
       }
@@ -151,10 +156,8 @@ function skipValue(bytes: Uint8Array, i: number): number {
       if (next === COMMA) {
         i++;
         if (inObject) {
-          if (bytes[i] !== QUOTE) return -1;
-          i = skipString(bytes, i);
-          if (i < 0 || bytes[i] !== COLON) return -1;
-          i++;
+          i = skipKey(bytes, i);
+          if (i < 0) return -1;
         }
         break;
       }
