@@ -16,7 +16,8 @@ import { FrameScanner } from "./frame-scan";
  * A frame, classified. A message's `data` holds what the capture reads of its payload: the
  * top-level members the id chains and the sample's metadata need (`HEAD_FIELDS`) when the fast
  * path read it, the whole payload otherwise (arrays, escapes, a symbol nested as in
- * `forceOrder`'s `o.s`). `dataStart` is where the payload starts in the frame's text.
+ * `forceOrder`'s `o.s`). `dataStart` is where the payload starts in the frame (a byte index, or a
+ * character index for a frame given as text; the same for Binance's ASCII stream names).
  */
 export type ReceivedFrame =
   | { readonly kind: "message"; readonly stream: string; readonly data: unknown; readonly dataStart: number }
@@ -95,7 +96,7 @@ export interface FrameKey {
   readonly firstId: number | null;
 }
 
-/** 32-bit FNV-1a of a string. */
+/** 32-bit FNV-1a of a frame's text or bytes. */
 function fnv1a(frame: string | Uint8Array): number {
   let hash = 0x811c9dc5;
   if (typeof frame === "string") {
