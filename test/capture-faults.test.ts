@@ -110,12 +110,14 @@ for (const code of [1008, 1001]) {
   });
 }
 
-test("malformed, binary and error-reply frames are recorded as events with their excerpt, never stored; nothing lost", async () => {
+test("malformed, binary, invalid UTF-8 and error-reply frames are recorded as events with their excerpt, never stored; nothing lost", async () => {
   const { sample, trade, depth, connections } = await captureThrough(null, 0, (server) => {
     server.after(50, { kind: "send", text: '{"stream":"btcusdt@trade","data":{"e":"trade","E":1,"t":' });
     server.after(60, { kind: "send", text: "garbage{" });
     server.after(70, { kind: "send", binary: Buffer.from('{"stream":"btcusdt@trade","data":{}}') });
     server.after(80, { kind: "send", text: '{"stream":"btcusdt@trade","nodata":1}' });
+    const invalidUtf8 = [Buffer.from('{"stream":"btcusdt@trade","data":{"e":"trade","s":"'), Buffer.of(0xc3, 0x28), Buffer.from('"}}')];
+    server.after(85, { kind: "send", textBytes: Buffer.concat(invalidUtf8) });
     server.after(90, { kind: "error-reply", code: 3, msg: "Invalid JSON: expected value at line 1 column 1" });
   });
   assert.equal(connections, 1);
@@ -128,6 +130,10 @@ test("malformed, binary and error-reply frames are recorded as events with their
   assert.ok(malformed.some((d) => d.includes("garbage{")));
   assert.ok(malformed.some((d) => /^Binary frame/.test(d)));
   assert.ok(malformed.some((d) => /without the combined layout.*nodata/.test(d)));
+  assert.ok(
+    malformed.some((d) => /^Not valid UTF-8/.test(d)),
+    "a text frame of invalid UTF-8 is reported, and the connection kept",
+  );
   assert.ok(sample.events.some((e) => e.kind === "server-error" && /Invalid JSON/.test(e.detail ?? "")));
 });
 

@@ -29,7 +29,14 @@ export type Fault =
   | { readonly kind: "stall" }
   | { readonly kind: "half-open" }
   | { readonly kind: "close"; readonly code: number; readonly reason?: string }
-  | { readonly kind: "send"; readonly text?: string; readonly binary?: Buffer; readonly oversizedBytes?: number }
+  | {
+      readonly kind: "send";
+      readonly text?: string;
+      /** Bytes sent as a text frame as they are (e.g. invalid UTF-8). */
+      readonly textBytes?: Buffer;
+      readonly binary?: Buffer;
+      readonly oversizedBytes?: number;
+    }
   | { readonly kind: "error-reply"; readonly code: number; readonly msg: string }
   /** The next data frame goes out damaged instead (cut in half, or without `data`): that message is lost. */
   | { readonly kind: "corrupt"; readonly how: "truncate" | "no-data" };
@@ -198,6 +205,7 @@ export async function startFaultServer(options: FaultServerOptions): Promise<Fau
         break;
       case "send":
         if (fault.text !== undefined) peer.ws.send(fault.text);
+        if (fault.textBytes !== undefined) peer.ws.send(fault.textBytes, { binary: false });
         if (fault.binary !== undefined) peer.ws.send(fault.binary, { binary: true });
         if (fault.oversizedBytes !== undefined)
           peer.ws.send(`{"stream":"${[...peer.subscriptions.keys()][0] ?? "x"}","data":"${"x".repeat(fault.oversizedBytes)}"}`);

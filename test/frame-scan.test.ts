@@ -96,12 +96,14 @@ test("frame scanner: whitespace, escapes, cut-off or trailing text, bad numbers 
     if (parsed === undefined) assert.equal(classifyFrame(text, false).kind, "malformed", text);
   }
   // Nested values are checked against the whole grammar: empty and mixed containers pass, broken ones do not.
-  for (const nestedValue of ["[]", "{}", "[[],{}]", '{"a":[1,"2",true,null,{"b":{}}]}', "[-0.5e+3,0,1E2]"]) {
+  const levels = ['[["1.5","2"],["3","0.004"]]', '[[],["a"]]', '[["1",2],["3"]]', '[["1"],{}]', "[[[]]]"];
+  for (const nestedValue of [...levels, "[]", "{}", "[[],{}]", '{"a":[1,"2",true,null,{"b":{}}]}', "[-0.5e+3,0,1E2]"]) {
     const text = good.replace('[1,{"a":null}]', nestedValue);
     assert.ok(scan(text), nestedValue);
     assert.deepEqual(JSON.parse(text).data.x, JSON.parse(nestedValue));
   }
-  for (const nestedValue of ["[1}", '{"a":1,}', "[1 2]", '{"a"}', "[1,]", "{1:2}", "[", '["a]']) {
+  const brokenLevels = ['[["1","2"],]', '[["1""2"]]', '[["1","2"]', '[["1",]]', '[["1"]["2"]]', "[[", '[["1","2"]}'];
+  for (const nestedValue of [...brokenLevels, "[1}", '{"a":1,}', "[1 2]", '{"a"}', "[1,]", "{1:2}", "[", '["a]']) {
     const text = good.replace('[1,{"a":null}]', nestedValue);
     assert.equal(scan(text), null, nestedValue);
     assert.equal(classifyFrame(Buffer.from(text), false).kind, "malformed", nestedValue);
@@ -115,9 +117,19 @@ test("frame scanner: whitespace, escapes, cut-off or trailing text, bad numbers 
     const text = `{"stream":"x@trade","data":{"e":"trade","s":"X","t":${literal}}}`;
     assert.equal(scan(text)?.head.t, JSON.parse(literal), literal);
   }
-  // Text beyond ASCII (UTF-8 bytes) reads as JSON.parse reads it, and is kept once.
+  // Text beyond ASCII goes the slow way, which reads it as JSON.parse does; invalid UTF-8 is malformed there.
   const wide = '{"stream":"x@trade","data":{"e":"trade","s":"币安ÉTH","t":1,"x":"é"}}';
-  for (let i = 0; i < 2; i++) assert.deepEqual({ ...scan(wide)?.head }, { e: "trade", s: "币安ÉTH", t: 1 });
+  assert.equal(scan(wide), null);
+  assert.deepEqual(classifyFrame(Buffer.from(wide), false), classifyFrame(wide, false));
+  assert.deepEqual((classifyFrame(Buffer.from(wide), false) as { data: unknown }).data, JSON.parse(wide).data);
+  const invalid = Buffer.concat([
+    Buffer.from('{"stream":"x@trade","data":{"e":"trade","s":"'),
+    Buffer.of(0xc3, 0x28),
+    Buffer.from('","t":1}}'),
+  ]);
+  const bad = classifyFrame(invalid, false);
+  assert.equal(bad.kind, "malformed");
+  assert.match((bad as { detail: string }).detail, /^Not valid UTF-8 \(7 bytes? of 38|^Not valid UTF-8/);
   // A wanted member holding an object is left out as null, and the capture then reads the whole payload.
   const nested = '{"stream":"btcusdt@forceOrder","data":{"e":"forceOrder","E":9,"o":{"s":"BTCUSDT","q":"1"}}}';
   assert.deepEqual({ ...scan(nested)?.head }, { e: "forceOrder", E: 9 });

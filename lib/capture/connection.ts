@@ -4,14 +4,19 @@
  * replies by id, send pings and report pongs, and report closes. A refused handshake carries
  * the server's HTTP status and `Retry-After`. No parsing of market frames happens here.
  */
+import { isUtf8 } from "buffer";
 import { WebSocket } from "ws";
 import { ConnectionError } from "../errors";
 import { controlErrorOf, type ControlRequest } from "../binance/control";
 import { parseRetryAfter } from "./backoff";
 
+/** Node's global `performance` is a lazy getter: read once, with its fixed origin. */
+const clock = performance;
+const CLOCK_ORIGIN_MS = clock.timeOrigin;
+
 /** Milliseconds since the epoch to the microsecond, from a monotonic clock anchored at process start. */
 export function nowMs(): number {
-  return Math.round((performance.timeOrigin + performance.now()) * 1000) / 1000;
+  return Math.round((CLOCK_ORIGIN_MS + clock.now()) * 1000) / 1000;
 }
 
 /** Callbacks of a `StreamConnection`. */
@@ -26,8 +31,9 @@ export interface StreamConnectionHandlers {
   onUnexpectedClose?(code: number, reason: string): void;
   /**
    * A socket error after opening, with the close code it calls for (1009 for a frame over
-   * `maxPayloadBytes`, 1007 for invalid UTF-8, 1002 for other protocol errors, 1006 for network
-   * errors). The close that follows is reported too, unless the handler closes the connection.
+   * `maxPayloadBytes`, 1007 for invalid UTF-8 when ws checks it, i.e. without `onFrameBytes`,
+   * 1002 for other protocol errors, 1006 for network errors). The close that follows is
+   * reported too, unless the handler closes the connection.
    */
   onError?(error: Error, closeCode: number): void;
 }
@@ -111,6 +117,9 @@ export class StreamConnection {
           handshakeTimeout: connectTimeoutMs,
           perMessageDeflate: false,
           maxPayload: options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
+          // A frame handed over as bytes is checked by its reader (`classifyFrame`: ASCII on the
+          // fast path, UTF-8 otherwise), so ws need not check it first; text is checked by ws.
+          skipUTF8Validation: handlers.onFrameBytes !== undefined,
         });
       } catch (error) {
         reject(new ConnectionError("INVALID_URL", `Cannot open ${url}: ${(error as Error).message}.`, url, { cause: error }));
@@ -154,7 +163,7 @@ export class StreamConnection {
     // A reply starts {"result", {"id", {"code" or {"error"; a stream message starts {"stream".
     const mayBeReply = !isBinary && data[0] === OPEN_BRACE && data[1] === QUOTE && REPLY_INITIALS.has(data[2]);
     const { onFrameBytes, onFrame } = this.handlers;
-    if (onFrameBytes && !mayBeReply) return onFrameBytes(data, localTimestamp, isBinary);
+    if (onFrameBytes && (!mayBeReply || !isUtf8(data))) return onFrameBytes(data, localTimestamp, isBinary);
     const text = data.toString("utf8");
     if (mayBeReply && REPLY_PREFIX.test(text) && this.resolveReply(text)) return;
     if (onFrameBytes) onFrameBytes(data, localTimestamp, isBinary);

@@ -48,15 +48,46 @@ function startsWithAt(bytes: Uint8Array, prefix: Uint8Array, at: number): boolea
   return true;
 }
 
-/** The end of the string whose opening quote is at `i`; -1 for escapes, control characters or no end. */
+/**
+ * The end of the string whose opening quote is at `i`; -1 for escapes, control characters,
+ * bytes beyond ASCII or no end. A frame the fast path accepts is therefore all ASCII, which is
+ * valid UTF-8 (the slow path checks the UTF-8 of the others).
+ */
 function skipString(bytes: Uint8Array, i: number): number {
   const length = bytes.length;
   for (i++; i < length; i++) {
     const c = bytes[i];
     if (c === QUOTE) return i + 1;
-    if (c < 0x20 || c === BACKSLASH) return -1;
+    if (c < 0x20 || c > 0x7e || c === BACKSLASH) return -1;
   }
   return -1;
+}
+
+/**
+ * The end of an array of arrays of strings at `i` (`[["83869.80","0.002"],…]`: a depth update's
+ * levels), or -1 when the array is anything else (then `skipValue` checks it in full).
+ */
+function skipStringArrays(bytes: Uint8Array, i: number): number {
+  i++;
+  if (bytes[i] === CLOSE_BRACKET) return i + 1;
+  for (;;) {
+    if (bytes[i] !== OPEN_BRACKET) return -1;
+    i++;
+    if (bytes[i] === CLOSE_BRACKET) i++;
+    else {
+      for (;;) {
+        if (bytes[i] !== QUOTE) return -1;
+        i = skipString(bytes, i);
+        if (i < 0) return -1;
+        const next = bytes[i++];
+        if (next === CLOSE_BRACKET) break;
+        if (next !== COMMA) return -1;
+      }
+    }
+    const next = bytes[i++];
+    if (next === CLOSE_BRACKET) return i;
+    if (next !== COMMA) return -1;
+  }
 }
 
 /** The end of the digits from `i` (a run of zero or more). */
@@ -235,7 +266,8 @@ export class FrameScanner {
         const c = bytes[i];
         if (name === undefined || c === OPEN_BRACE || c === OPEN_BRACKET) {
           // Not wanted, or nested (left out as null): checked and skipped.
-          i = skipValue(bytes, i);
+          const end = c === OPEN_BRACKET ? skipStringArrays(bytes, i) : -1;
+          i = end < 0 ? skipValue(bytes, i) : end;
           if (i < 0) return null;
           if (name !== undefined) head[name] = null;
         } else if (c === QUOTE) {
@@ -243,7 +275,27 @@ export class FrameScanner {
           i = skipString(bytes, i);
           if (i < 0) return null;
           head[name] = this.stringAt(bytes, start, i - 1);
-        } else if (c === MINUS || (c >= DIGIT_0 && c <= DIGIT_9)) {
+        } else if (c >= DIGIT_0 && c <= DIGIT_9) {
+          // An unsigned integer (every id and time Binance sends) is read as it is skipped.
+          const start = i;
+          let value = c - DIGIT_0;
+          let d = bytes[++i];
+          if (c !== DIGIT_0) {
+            while (d >= DIGIT_0 && d <= DIGIT_9) {
+              value = value * 10 + (d - DIGIT_0);
+              d = bytes[++i];
+            }
+          }
+          if (d === DOT || d === LOWER_E || d === UPPER_E || (d >= DIGIT_0 && d <= DIGIT_9)) {
+            // A fraction or an exponent (or a leading zero, which the grammar refuses).
+            const end = skipNumber(bytes, start);
+            if (end < 0) return null;
+            i = end;
+            head[name] = numberAt(bytes, start, i);
+          } else {
+            head[name] = value > Number.MAX_SAFE_INTEGER ? integerAt(bytes, start, i) : value;
+          }
+        } else if (c === MINUS) {
           const start = i;
           const end = skipNumber(bytes, i);
           if (end === -1) return null;

@@ -6,6 +6,7 @@
  * bad frame cannot make a journal unfinishable. Also the keys that tell two copies of one
  * message apart from two messages (ids `t`, `a`, `u`, else `E` plus the payload).
  */
+import { isUtf8 } from "buffer";
 import { excerpt } from "../errors";
 import { controlErrorOf } from "../binance/control";
 import type { SequenceKind } from "../binance/routes";
@@ -44,7 +45,15 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 export function classifyFrame(frame: string | Buffer, isBinary: boolean): ReceivedFrame {
   if (typeof frame !== "string") {
     const scanned = isBinary ? null : scanner.scan(frame);
-    if (scanned === null) return classifyFrame(frame.toString("utf8"), isBinary);
+    if (scanned === null) {
+      // The fast path accepts ASCII only; the socket does not check UTF-8 (connection.ts), so it is checked here.
+      if (!isBinary && !isUtf8(frame))
+        return {
+          kind: "malformed",
+          detail: `Not valid UTF-8 (a frame of ${frame.length} bytes): ${excerpt(JSON.stringify(frame.toString("utf8")), 120)}`,
+        };
+      return classifyFrame(frame.toString("utf8"), isBinary);
+    }
     const data = scanned.head.s === undefined ? JSON.parse(frame.toString("utf8", scanned.dataStart, frame.length - 1)) : scanned.head;
     return { kind: "message", stream: scanned.stream, data, dataStart: scanned.dataStart };
   }

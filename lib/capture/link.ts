@@ -65,6 +65,13 @@ interface BufferedFrame {
   readonly key: FrameKey;
 }
 
+/**
+ * The frame readers, called for every frame: local copies, because an imported binding compiles
+ * (through tsx) to a getter call on every use.
+ */
+const classify = classifyFrame;
+const keyOf = frameKeyOf;
+
 /** The most frames a replacement buffers before it takes over regardless. */
 const MAX_BUFFERED_FRAMES = 200_000;
 
@@ -230,7 +237,7 @@ export class StreamLink {
   private receive(conn: Conn, bytes: Buffer, at: number, isBinary: boolean): void {
     conn.watchdog.frame(at);
     if (conn.retired || this.stopped) return;
-    const frame = classifyFrame(bytes, isBinary);
+    const frame = classify(bytes, isBinary);
     if (frame.kind === "reply") return;
     if (frame.kind === "malformed") return this.host.event("malformed-frame", { url: conn.url, detail: frame.detail });
     if (frame.kind === "server-error") return this.host.serverError(conn.url, frame, bytes.toString("utf8"));
@@ -238,7 +245,7 @@ export class StreamLink {
     if (!stream || !this.host.wants(frame.stream)) return this.host.discard(frame.stream);
     stream.rate.observe(at, this.host.settings);
     if (conn.delivered++ === 0) this.backoff.succeed();
-    const key = frameKeyOf(frame.data, bytes, stream.sequence);
+    const key = keyOf(frame.data, bytes, stream.sequence);
     if (conn === this.candidate) {
       this.buffer.push({ stream, frame: bytes, data: frame.data, at, key });
       stream.offeredByCandidate(key);
@@ -360,7 +367,7 @@ export class StreamLink {
     void (dead ? connection.terminate() : connection.close());
   }
 
-  /** A socket error (a frame too large, invalid UTF-8, a network error): the connection is given up at once. */
+  /** A socket error (a frame too large, a protocol error, a network error): the connection is given up at once. */
   private socketError(conn: Conn, error: Error, closeCode: number): void {
     this.host.event("error", { url: conn.url, detail: `Connection #${conn.seq}: ${error.message}` });
     if (conn.retired || this.stopped) return;

@@ -94,27 +94,31 @@ export function formatReceiveTime(ms: number): string {
 }
 
 const TIME_PREFIX = Buffer.from('{"localTimestamp":', "latin1");
-/** The longest receive time `writeReceiveTime` writes: 15 digits, a dot and 3 decimals, or what `String` writes. */
+/** The longest receive time `writeTimePrefix` writes: 15 digits, a dot and 3 decimals, or what `String` writes. */
 const MAX_TIME_DIGITS = 32;
 const COMMA = 0x2c;
 const DOT = 0x2e;
 const DIGIT_0 = 0x30;
 
 /**
- * Writes `formatReceiveTime(ms)` as ASCII bytes into `bytes` at `at`, without building a string
- * per message: the whole milliseconds, which many messages in a row share, are formatted once
- * into `whole` and copied from there. Returns the end.
+ * Writes `{"localTimestamp":` and `formatReceiveTime(ms)` as ASCII bytes into `bytes` at `at`,
+ * without building a string per message: the prefix with the whole milliseconds, which many
+ * messages in a row share, is formatted once into `whole` and copied from there. Returns the end.
  */
-function writeReceiveTime(bytes: Buffer, at: number, ms: number, whole: WholeMilliseconds): number {
-  if (!(ms >= 0 && ms < 1e15)) return at + bytes.write(formatReceiveTime(ms), at, "latin1");
+function writeTimePrefix(bytes: Buffer, at: number, ms: number, whole: WholeMilliseconds): number {
+  if (!(ms >= 0 && ms < 1e15)) {
+    at += TIME_PREFIX.copy(bytes, at);
+    return at + bytes.write(formatReceiveTime(ms), at, "latin1");
+  }
   const micros = Math.round(ms * 1000);
   const milliseconds = Math.floor(micros / 1000);
   let fraction = micros - milliseconds * 1000;
   if (milliseconds !== whole.value) {
     whole.value = milliseconds;
-    whole.length = whole.digits.write(String(milliseconds), 0, "latin1");
+    whole.prefix = Buffer.from(`{"localTimestamp":${milliseconds}`, "latin1");
   }
-  at += whole.digits.copy(bytes, at, 0, whole.length);
+  bytes.set(whole.prefix, at);
+  at += whole.prefix.length;
   if (fraction === 0) return at;
   bytes[at++] = DOT;
   for (let unit = 100; fraction > 0; unit /= 10) {
@@ -125,16 +129,10 @@ function writeReceiveTime(bytes: Buffer, at: number, ms: number, whole: WholeMil
   return at;
 }
 
-function copyBytes(from: Uint8Array, start: number, to: Buffer, at: number): number {
-  to.set(from.subarray(start), at);
-  return from.length - start;
-}
-
-/** The last whole-millisecond part of a receive time, and its digits. */
+/** The last whole-millisecond part of a receive time, and the line's start up to it. */
 interface WholeMilliseconds {
   value: number;
-  length: number;
-  readonly digits: Buffer;
+  prefix: Buffer;
 }
 
 /**
@@ -147,7 +145,7 @@ export class JournalWriter {
   /** Lines not yet written, as bytes: `pending[0, used)`. */
   private readonly pending = Buffer.allocUnsafe(WRITE_BUFFER_BYTES);
   private used = 0;
-  private readonly lastWhole: WholeMilliseconds = { value: -1, length: 0, digits: Buffer.alloc(MAX_TIME_DIGITS) };
+  private readonly lastWhole: WholeMilliseconds = { value: -1, prefix: TIME_PREFIX };
   private flushQueued = false;
   private closed = false;
   private written = 0;
@@ -212,11 +210,11 @@ export class JournalWriter {
       return;
     }
     const pending = this.pending;
-    let at = this.used;
-    at += TIME_PREFIX.copy(pending, at);
-    at = writeReceiveTime(pending, at, localTimestamp, this.lastWhole);
-    pending[at++] = COMMA;
-    at += Buffer.isBuffer(frame) ? frame.copy(pending, at, 1) : copyBytes(frame, 1, pending, at);
+    let at = writeTimePrefix(pending, this.used, localTimestamp, this.lastWhole);
+    // The whole frame goes in after the time, and its "{" becomes the comma: one native copy, no view.
+    pending.set(frame, at);
+    pending[at] = COMMA;
+    at += frame.length;
     pending[at++] = NEWLINE;
     this.used = at;
     this.queueFlush();
