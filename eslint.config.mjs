@@ -19,7 +19,16 @@ export default tseslint.config(
     files: ["**/*.cjs"],
     languageOptions: {
       sourceType: "commonjs",
-      globals: { require: "readonly", module: "writable", process: "readonly", __dirname: "readonly", console: "readonly" },
+      globals: {
+        require: "readonly",
+        module: "writable",
+        process: "readonly",
+        __dirname: "readonly",
+        console: "readonly",
+        Buffer: "readonly",
+        performance: "readonly",
+        queueMicrotask: "readonly",
+      },
     },
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },

@@ -6,12 +6,12 @@ import { PROJECT_ROOT } from "./helpers";
 
 const LIB = path.join(PROJECT_ROOT, "lib");
 
-/** Every .ts file under lib/, as a path relative to lib/ with forward slashes. */
+/** Every .ts and .cjs file under lib/, as a path relative to lib/ with forward slashes. */
 function libFiles(dir = LIB): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) return libFiles(full);
-    return entry.name.endsWith(".ts") ? [path.relative(LIB, full).split(path.sep).join("/")] : [];
+    return /\.(ts|cjs)$/.test(entry.name) ? [path.relative(LIB, full).split(path.sep).join("/")] : [];
   });
 }
 
@@ -24,7 +24,7 @@ function documentedFiles(): string[] {
     const heading = /^### `lib\/([^`]*)`/.exec(line);
     if (heading) folder = heading[1].replace(/\/$/, "");
     else if (line.startsWith("## ")) folder = null;
-    const row = /^\| `([^`]+\.ts)` \|/.exec(line);
+    const row = /^\| `([^`]+\.(?:ts|cjs))` \|/.exec(line);
     if (row && folder !== null) files.push(folder === "" ? row[1] : `${folder}/${row[1]}`);
   }
   return files;

@@ -9,6 +9,7 @@ import { WebSocket } from "ws";
 import { ConnectionError } from "../errors";
 import { controlErrorOf, type ControlRequest } from "../binance/control";
 import { parseRetryAfter } from "./backoff";
+import { WorkerSocket, type WorkerOpenFailure } from "./worker-socket";
 
 /** Node's global `performance` is a lazy getter: read once, with its fixed origin. */
 const clock = performance;
@@ -46,6 +47,12 @@ export interface OpenOptions {
   requestTimeoutMs?: number;
   /** The largest frame accepted; a larger one closes the connection (code 1009). Default 16 MiB. */
   maxPayloadBytes?: number;
+  /**
+   * Where the socket and ws's frame parsing run: `"worker"` (a worker thread, `worker-socket.ts`:
+   * the frames come in batches, stamped when the worker read them) or `"main"` (this thread).
+   * Default `"worker"` with `onFrameBytes`, `"main"` otherwise.
+   */
+  socketThread?: "worker" | "main";
 }
 
 /** Default `maxPayloadBytes`: far above any Binance market frame (the all-market arrays are a few hundred KB). */
@@ -69,7 +76,7 @@ const REPLY_INITIALS = new Set([0x72, 0x69, 0x63, 0x65]);
  */
 export class StreamConnection {
   readonly url: string;
-  private readonly socket: WebSocket;
+  private readonly socket: WebSocket | WorkerSocket;
   private readonly handlers: StreamConnectionHandlers;
   private readonly requestTimeoutMs: number;
   private readonly pending = new Map<number, PendingRequest>();
@@ -77,89 +84,97 @@ export class StreamConnection {
   private closing = false;
   private closedPromise: Promise<void>;
 
-  private constructor(url: string, socket: WebSocket, handlers: StreamConnectionHandlers, requestTimeoutMs: number) {
+  private constructor(url: string, socket: WebSocket | WorkerSocket, handlers: StreamConnectionHandlers, requestTimeoutMs: number) {
     this.url = url;
     this.socket = socket;
     this.handlers = handlers;
     this.requestTimeoutMs = requestTimeoutMs;
-    socket.on("message", (data, isBinary) => this.receive(data as Buffer, isBinary));
-    socket.on("pong", () => handlers.onPong?.(nowMs()));
-    this.closedPromise = new Promise((resolve) => {
-      socket.on("close", (code, reason) => {
-        const text = reason.toString();
-        for (const request of this.pending.values()) {
-          clearTimeout(request.timer);
-          request.reject(
-            new ConnectionError(
-              "CLOSED",
-              `Connection to ${url} closed (code ${code}${text ? `, "${text}"` : ""}) before the server replied.`,
-              url,
-            ),
-          );
-        }
-        this.pending.clear();
-        if (!this.closing) handlers.onUnexpectedClose?.(code, text);
-        resolve();
-      });
-    });
-    socket.on("error", (error) => {
+    let closed!: () => void;
+    this.closedPromise = new Promise((resolve) => (closed = resolve));
+    const onClose = (code: number, text: string) => {
+      for (const request of this.pending.values()) {
+        clearTimeout(request.timer);
+        request.reject(
+          new ConnectionError(
+            "CLOSED",
+            `Connection to ${url} closed (code ${code}${text ? `, "${text}"` : ""}) before the server replied.`,
+            url,
+          ),
+        );
+      }
+      this.pending.clear();
+      if (!this.closing) handlers.onUnexpectedClose?.(code, text);
+      closed();
+    };
+    const onError = (error: Error) => {
       if (!this.closing) handlers.onError?.(error, closeCodeOf(error));
-    });
+    };
+    if (socket instanceof WorkerSocket) {
+      socket.listen({
+        frame: (data, isBinary, at) => this.receive(data, isBinary, at),
+        pong: (at) => handlers.onPong?.(at),
+        error: onError,
+        close: onClose,
+      });
+      return;
+    }
+    socket.on("message", (data, isBinary) => this.receive(data as Buffer, isBinary, nowMs()));
+    socket.on("pong", () => handlers.onPong?.(nowMs()));
+    socket.on("close", (code, reason) => onClose(code, reason.toString()));
+    socket.on("error", onError);
   }
 
   /** Opens a connection; rejects with a `ConnectionError` naming the URL when it cannot. */
   static open(url: string, handlers: StreamConnectionHandlers, options: OpenOptions = {}): Promise<StreamConnection> {
     const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
+    const maxPayloadBytes = options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
+    const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
+    if ((options.socketThread ?? (handlers.onFrameBytes ? "worker" : "main")) === "worker") {
+      const skipUTF8Validation = handlers.onFrameBytes !== undefined;
+      return WorkerSocket.open(url, { connectTimeoutMs, maxPayloadBytes, skipUTF8Validation }).then(
+        (socket) => new StreamConnection(url, socket, handlers, requestTimeoutMs),
+        (failure: WorkerOpenFailure) => {
+          if (failure.invalidUrl) throw invalidUrl(url, failure.error);
+          const retryAfterMs = parseRetryAfter(failure.retryAfter ?? undefined);
+          throw openFailure(url, failure.error, failure.httpStatus, failure.statusMessage, retryAfterMs);
+        },
+      );
+    }
     return new Promise((resolve, reject) => {
       let socket: WebSocket;
       try {
         socket = new WebSocket(url, {
           handshakeTimeout: connectTimeoutMs,
           perMessageDeflate: false,
-          maxPayload: options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
+          maxPayload: maxPayloadBytes,
           // A frame handed over as bytes is checked by its reader (`classifyFrame`: ASCII on the
           // fast path, UTF-8 otherwise), so ws need not check it first; text is checked by ws.
           skipUTF8Validation: handlers.onFrameBytes !== undefined,
         });
       } catch (error) {
-        reject(new ConnectionError("INVALID_URL", `Cannot open ${url}: ${(error as Error).message}.`, url, { cause: error }));
+        reject(invalidUrl(url, error as Error));
         return;
       }
-      const fail = (error: Error, httpStatus?: number, retryAfterMs?: number | null) => {
+      const fail = (error: Error, httpStatus?: number, statusMessage?: string, retryAfterMs?: number | null) => {
         socket.removeAllListeners();
         socket.on("error", () => undefined);
         socket.terminate();
-        const failure = new ConnectionError("CONNECT_FAILED", `Cannot connect to ${url}: ${describeSocketError(error)}.`, url, {
-          cause: error,
-        });
-        if (httpStatus !== undefined) failure.httpStatus = httpStatus;
-        if (retryAfterMs !== undefined && retryAfterMs !== null) failure.retryAfterMs = retryAfterMs;
-        reject(failure);
+        reject(openFailure(url, error, httpStatus, statusMessage, retryAfterMs ?? null));
       };
       const failOnError = (error: Error) => fail(error);
       socket.once("error", failOnError);
       socket.once("unexpected-response", (_request, response) => {
-        const status = response.statusCode ?? 0;
-        const retryAfterMs = parseRetryAfter(response.headers["retry-after"]);
         response.resume();
-        const wait = retryAfterMs === null ? "" : ` (Retry-After ${Math.round(retryAfterMs / 1000)} s)`;
-        fail(
-          new Error(
-            `the server answered HTTP ${status}${response.statusMessage ? ` ${response.statusMessage}` : ""} instead of upgrading${wait}`,
-          ),
-          status,
-          retryAfterMs,
-        );
+        fail(new Error(""), response.statusCode ?? 0, response.statusMessage, parseRetryAfter(response.headers["retry-after"]));
       });
       socket.once("open", () => {
         socket.removeListener("error", failOnError);
-        resolve(new StreamConnection(url, socket, handlers, options.requestTimeoutMs ?? 10_000));
+        resolve(new StreamConnection(url, socket, handlers, requestTimeoutMs));
       });
     });
   }
 
-  private receive(data: Buffer, isBinary: boolean): void {
-    const localTimestamp = nowMs();
+  private receive(data: Buffer, isBinary: boolean, localTimestamp: number): void {
     // A reply starts {"result", {"id", {"code" or {"error"; a stream message starts {"stream".
     const mayBeReply = !isBinary && data[0] === OPEN_BRACE && data[1] === QUOTE && REPLY_INITIALS.has(data[2]);
     const { onFrameBytes, onFrame } = this.handlers;
@@ -249,6 +264,31 @@ export class StreamConnection {
     }
     return this.closedPromise;
   }
+}
+
+/** The `ConnectionError` of a URL ws refuses. */
+function invalidUrl(url: string, error: Error): ConnectionError {
+  return new ConnectionError("INVALID_URL", `Cannot open ${url}: ${error.message}.`, url, { cause: error });
+}
+
+/** The `ConnectionError` of a connection that could not open: a network error, or a handshake answered `httpStatus` instead of upgrading. */
+function openFailure(
+  url: string,
+  error: Error,
+  httpStatus: number | undefined,
+  statusMessage: string | undefined,
+  retryAfterMs: number | null,
+): ConnectionError {
+  const wait = retryAfterMs === null ? "" : ` (Retry-After ${Math.round(retryAfterMs / 1000)} s)`;
+  const reason =
+    httpStatus === undefined
+      ? describeSocketError(error)
+      : `the server answered HTTP ${httpStatus}${statusMessage ? ` ${statusMessage}` : ""} instead of upgrading${wait}`;
+  const cause = httpStatus === undefined ? error : new Error(reason);
+  const failure = new ConnectionError("CONNECT_FAILED", `Cannot connect to ${url}: ${reason}.`, url, { cause });
+  if (httpStatus !== undefined) failure.httpStatus = httpStatus;
+  if (retryAfterMs !== null) failure.retryAfterMs = retryAfterMs;
+  return failure;
 }
 
 /** The close code a ws error calls for. */

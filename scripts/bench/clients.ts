@@ -78,10 +78,13 @@ async function captureClient(wsBaseUrl: string, stream: string, count: number, o
     name: `bench-${stream.replace(/@/g, "-")}-${process.pid}`,
   });
   const finishedAt = performance.timeOrigin + performance.now();
-  // The receive window from the sample itself (as a capture runs: without keeping the messages).
-  const stamps = [...fs.readFileSync(result.file, "utf8").matchAll(/^\{"localTimestamp":([0-9.]+),"stream":/gm)];
-  const first = Number(stamps[0]?.[1]);
-  const last = Number(stamps[stamps.length - 1]?.[1]);
+  // The window from the sample itself (as a capture runs: without keeping the messages): from the
+  // first frame's arrival to the moment every message was stored, which the "stopped" event
+  // records right after the last one. (The frames' own stamps are when the socket's worker read
+  // them, which can be ahead of the capture's work on them.)
+  const text = fs.readFileSync(result.file, "utf8");
+  const first = Number(/^\{"localTimestamp":([0-9.]+),"stream":/m.exec(text)?.[1]);
+  const last = Number(/^\{"localTimestamp":([0-9.]+),"event":\{"kind":"stopped"/m.exec(text)?.[1]);
   const n = result.meta.count;
   const size = fs.statSync(result.file).size;
   const run = {
