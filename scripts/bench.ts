@@ -261,7 +261,7 @@ async function main(): Promise<void> {
     ),
   );
 
-  say(`\n## capture (loopback; rate = messages from first to last arrival; best of ${ROUNDS} runs each)\n`);
+  say(`\n## capture (loopback; rate = messages from the first arrival to the last message stored; best of ${ROUNDS} runs each)\n`);
   const captures: CaptureRow[] = [];
   for (const kind of ["trade", "depth"] as const) captures.push(await benchCapture(kind));
   say(

@@ -138,3 +138,42 @@ test("frame scanner: whitespace, escapes, cut-off or trailing text, bad numbers 
   assert.deepEqual((frame as { data: unknown }).data, JSON.parse(nested).data);
   assert.throws(() => new FrameScanner(["abc"]), /one or two Latin-1 characters/);
 });
+
+test("frame scanner: a frame that starts as an earlier one of its stream is read from there, and still checked to its end", () => {
+  const scanner = new FrameScanner(HEAD_FIELDS);
+  const frame = (stream: string, e: string, rest: string) => `{"stream":"${stream}","data":{"e":"${e}","E":${rest}}}`;
+  const read = (text: string) => {
+    const result = scanner.scan(Buffer.from(text));
+    return result && { stream: result.stream, dataStart: result.dataStart, head: { ...result.head } };
+  };
+  const expected = (text: string) => ({
+    stream: JSON.parse(text).stream,
+    dataStart: text.indexOf(',"data":') + 8,
+    head: expectedHead(text),
+  });
+  // Twelve streams in turn (more than the scanner keeps starts of), each frame as JSON.parse reads it.
+  const streams = Array.from({ length: 12 }, (_, n) => `s${n}usdt@trade`);
+  for (let round = 0; round < 3; round++) {
+    for (const [n, stream] of streams.entries()) {
+      const text = frame(stream, "trade", `${1000 + round},"s":"S${n}","t":${round},"p":"1.5","m":true`);
+      assert.deepEqual(read(text), expected(text), text);
+    }
+  }
+  // The same start, then anything: values read afresh, a broken or cut tail refused, other shapes checked.
+  const good = frame("btcusdt@trade", "trade", '1,"s":"BTCUSDT","t":7,"X":"MARKET"');
+  assert.deepEqual(read(good), expected(good));
+  for (const tail of ['2,"s":"ETH","t":8', '-3.5e2,"t":9', '"text","U":1,"u":2,"pu":0', '{"a":[1]},"t":1', "[]", "null"]) {
+    const text = frame("btcusdt@trade", "trade", tail);
+    assert.deepEqual(read(text), expected(text), text);
+  }
+  for (const tail of ['2,"s":"ETH",', "2,", '2 ,"t":1', "", '2,"t":01', '2,"s":"a\\"b"']) {
+    const text = frame("btcusdt@trade", "trade", tail);
+    assert.equal(read(text), null, text);
+    assert.equal(read(text.slice(0, -1)), null, text.slice(0, -1));
+  }
+  // A frame that ends where the known start does, or differs in its first bytes, is read from the beginning.
+  assert.equal(read('{"stream":"btcusdt@trade","data":{"e":"trade","E":'), null);
+  const other = good.replace('{"stream"', '{"Stream"');
+  assert.equal(read(other), null);
+  assert.equal(classifyFrame(Buffer.from(other), false).kind, "malformed");
+});

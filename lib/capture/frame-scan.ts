@@ -33,6 +33,25 @@ const UPPER_E = 0x45;
 /** Deepest nesting the skipper follows (Binance's payloads nest three deep at most). */
 const MAX_DEPTH = 30;
 
+/** How many streams' frame starts a scanner keeps. */
+const MAX_KNOWN_STARTS = 8;
+
+/**
+ * The start of a checked frame of one stream, up to its second member's value, and what reading
+ * it gave: the stream, where the payload starts, the first member (a string) and the second's name.
+ */
+interface KnownStart {
+  readonly stream: string;
+  readonly dataStart: number;
+  readonly bytes: Buffer;
+  /** The first member's wanted name (undefined when not wanted) and its string value. */
+  readonly firstName: string | undefined;
+  readonly firstValue: string | null;
+  /** The second member's wanted name, or undefined. */
+  readonly secondName: string | undefined;
+  confirmed: boolean;
+}
+
 /** A frame the fast path has read. */
 export interface ScannedFrame {
   readonly stream: string;
@@ -226,6 +245,9 @@ export class FrameScanner {
   /** The last string values seen (stream, symbol, event type) and their bytes, reused when the next frame has the same. */
   private readonly recentStrings: string[] = [];
   private readonly recentBytes: Buffer[] = [];
+  /** Known frame starts of recent streams, most recently used first. */
+  private readonly knownStarts: KnownStart[] = [];
+  private pendingStart: KnownStart | null = null;
 
   constructor(fields: readonly string[]) {
     for (const field of fields) {
@@ -239,30 +261,62 @@ export class FrameScanner {
     }
   }
 
-  /** Reads a frame's bytes; `null` when it is not a combined-stream frame this path can vouch for. */
+  /**
+   * Reads a frame's bytes; `null` when it is not a combined-stream frame this path can vouch for.
+   * A frame that starts with the same bytes as an earlier frame of its stream, up to its second
+   * member's value (`{"stream":"btcusdt@trade","data":{"e":"trade","E":`), is read from there:
+   * those bytes were checked then, and they leave the reader in the same place.
+   */
   scan(bytes: Buffer): ScannedFrame | null {
-    if (!startsWithAt(bytes, COMBINED_PREFIX, 0)) return null;
-    const nameEnd = skipString(bytes, COMBINED_PREFIX.length - 1) - 1;
-    if (nameEnd <= COMBINED_PREFIX.length || !startsWithAt(bytes, DATA_KEY, nameEnd)) return null;
-    const dataStart = nameEnd + DATA_KEY.length;
-    if (bytes[dataStart] !== OPEN_BRACE) return null;
-    const head: Record<string, string | number | boolean | null> = {};
-    let i = dataStart + 1;
-    if (bytes[i] === CLOSE_BRACE) i++;
+    const known = this.knownStartOf(bytes);
+    let stream: string;
+    let dataStart: number;
+    let i: number;
+    let head: Record<string, string | number | boolean | null>;
+    /** The member whose value comes next, when the known start ends before a value. */
+    let resumeAt: KnownStart | null = null;
+    let firstMember: { name: string | undefined; value: string | null } | null = null;
+    if (known !== null) {
+      stream = known.stream;
+      dataStart = known.dataStart;
+      i = known.bytes.length;
+      head = {};
+      if (known.firstName !== undefined) head[known.firstName] = known.firstValue;
+      resumeAt = known;
+    } else {
+      this.pendingStart = null;
+      if (!startsWithAt(bytes, COMBINED_PREFIX, 0)) return null;
+      const nameEnd = skipString(bytes, COMBINED_PREFIX.length - 1) - 1;
+      if (nameEnd <= COMBINED_PREFIX.length || !startsWithAt(bytes, DATA_KEY, nameEnd)) return null;
+      dataStart = nameEnd + DATA_KEY.length;
+      if (bytes[dataStart] !== OPEN_BRACE) return null;
+      stream = this.stringAt(bytes, COMBINED_PREFIX.length, nameEnd);
+      head = {};
+      i = dataStart + 1;
+    }
+    if (resumeAt === null && bytes[i] === CLOSE_BRACE) i++;
     else {
-      for (;;) {
-        if (bytes[i] !== QUOTE) return null;
-        const keyStart = i + 1;
-        i = skipString(bytes, i);
-        if (i < 0 || bytes[i] !== COLON) return null;
-        const keyLength = i - 1 - keyStart;
-        i++;
-        const name =
-          keyLength === 1
-            ? this.wantedSingle[bytes[keyStart]]
-            : keyLength === 2
-              ? this.wantedPairs.get((bytes[keyStart + 1] << 8) | bytes[keyStart])
-              : undefined;
+      for (let member = 0; ; member++) {
+        let name: string | undefined;
+        if (resumeAt !== null) {
+          name = resumeAt.secondName;
+          resumeAt = null;
+        } else {
+          if (bytes[i] !== QUOTE) return null;
+          const keyStart = i + 1;
+          i = skipString(bytes, i);
+          if (i < 0 || bytes[i] !== COLON) return null;
+          const keyLength = i - 1 - keyStart;
+          i++;
+          name =
+            keyLength === 1
+              ? this.wantedSingle[bytes[keyStart]]
+              : keyLength === 2
+                ? this.wantedPairs.get((bytes[keyStart + 1] << 8) | bytes[keyStart])
+                : undefined;
+          // The frame's start up to its second member's value becomes the stream's known start.
+          if (member === 1 && known === null && firstMember !== null) this.remember(bytes, i, stream, dataStart, firstMember, name);
+        }
         const c = bytes[i];
         if (name === undefined || c === OPEN_BRACE || c === OPEN_BRACKET) {
           // Not wanted, or nested (left out as null): checked and skipped.
@@ -274,7 +328,9 @@ export class FrameScanner {
           const start = i + 1;
           i = skipString(bytes, i);
           if (i < 0) return null;
-          head[name] = this.stringAt(bytes, start, i - 1);
+          const value = this.stringAt(bytes, start, i - 1);
+          head[name] = value;
+          if (member === 0) firstMember = { name, value };
         } else if (c >= DIGIT_0 && c <= DIGIT_9) {
           // An unsigned integer (every id and time Binance sends) is read as it is skipped.
           const start = i;
@@ -314,7 +370,66 @@ export class FrameScanner {
     }
     // The payload must end exactly one byte before the frame does, with the frame's `}`.
     if (i !== bytes.length - 1 || bytes[i] !== CLOSE_BRACE) return null;
-    return { stream: this.stringAt(bytes, COMBINED_PREFIX.length, nameEnd), dataStart, head };
+    if (known === null) this.confirm(stream);
+    return { stream, dataStart, head };
+  }
+
+  /** The known start `bytes` begins with, most recently used first; null when none. */
+  private knownStartOf(bytes: Uint8Array): KnownStart | null {
+    const starts = this.knownStarts;
+    for (let k = 0; k < starts.length; k++) {
+      const start = starts[k];
+      if (!start.confirmed) continue;
+      const prefix = start.bytes;
+      const length = prefix.length;
+      if (bytes.length <= length) continue;
+      let same = true;
+      // From the stream name on (frames of other streams differ there); the fixed prefix last.
+      for (let j = COMBINED_PREFIX.length; j < length; j++) {
+        if (bytes[j] !== prefix[j]) {
+          same = false;
+          break;
+        }
+      }
+      if (!same || !startsWithAt(bytes, COMBINED_PREFIX, 0)) continue;
+      if (k > 0) {
+        starts[k] = starts[0];
+        starts[0] = start;
+      }
+      return start;
+    }
+    return null;
+  }
+
+  /** Notes a frame's start up to its second member's value (`end`), to be confirmed once the whole frame has passed. */
+  private remember(
+    bytes: Uint8Array,
+    end: number,
+    stream: string,
+    dataStart: number,
+    first: { name: string | undefined; value: string | null },
+    secondName: string | undefined,
+  ): void {
+    if (this.knownStarts.some((start) => start.stream === stream)) return;
+    this.pendingStart = {
+      stream,
+      dataStart,
+      bytes: Buffer.from(bytes.subarray(0, end)),
+      firstName: first.name,
+      firstValue: first.value,
+      secondName,
+      confirmed: false,
+    };
+  }
+
+  /** The frame whose start was noted passed in full: its start is known from now on. */
+  private confirm(stream: string): void {
+    const pending = this.pendingStart;
+    this.pendingStart = null;
+    if (pending === null || pending.stream !== stream) return;
+    pending.confirmed = true;
+    if (this.knownStarts.length >= MAX_KNOWN_STARTS) this.knownStarts.pop();
+    this.knownStarts.unshift(pending);
   }
 
   /** The string in `bytes[start, end)`, the same string object as last time when it repeats. */
