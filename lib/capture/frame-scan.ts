@@ -44,12 +44,11 @@ interface KnownStart {
   readonly stream: string;
   readonly dataStart: number;
   readonly bytes: Buffer;
-  /** The first member's wanted name (undefined when not wanted) and its string value. */
-  readonly firstName: string | undefined;
-  readonly firstValue: string | null;
+  /** The first member's (wanted) name and its string value. */
+  readonly firstName: string;
+  readonly firstValue: string;
   /** The second member's wanted name, or undefined. */
   readonly secondName: string | undefined;
-  confirmed: boolean;
 }
 
 /** A frame the fast path has read. */
@@ -245,8 +244,9 @@ export class FrameScanner {
   /** The last string values seen (stream, symbol, event type) and their bytes, reused when the next frame has the same. */
   private readonly recentStrings: string[] = [];
   private readonly recentBytes: Buffer[] = [];
-  /** Known frame starts of recent streams, most recently used first. */
+  /** Known frame starts of recent streams (of frames that passed in full), most recently used first. */
   private readonly knownStarts: KnownStart[] = [];
+  /** The start of the frame being read, known once the frame passes. */
   private pendingStart: KnownStart | null = null;
 
   constructor(fields: readonly string[]) {
@@ -275,13 +275,13 @@ export class FrameScanner {
     let head: Record<string, string | number | boolean | null>;
     /** The member whose value comes next, when the known start ends before a value. */
     let resumeAt: KnownStart | null = null;
-    let firstMember: { name: string | undefined; value: string | null } | null = null;
+    let firstMember: { name: string; value: string } | null = null;
     if (known !== null) {
       stream = known.stream;
       dataStart = known.dataStart;
       i = known.bytes.length;
       head = {};
-      if (known.firstName !== undefined) head[known.firstName] = known.firstValue;
+      head[known.firstName] = known.firstValue;
       resumeAt = known;
     } else {
       this.pendingStart = null;
@@ -330,7 +330,7 @@ export class FrameScanner {
           if (i < 0) return null;
           const value = this.stringAt(bytes, start, i - 1);
           head[name] = value;
-          if (member === 0) firstMember = { name, value };
+          if (member === 0 && known === null) firstMember = { name, value };
         } else if (c >= DIGIT_0 && c <= DIGIT_9) {
           // An unsigned integer (every id and time Binance sends) is read as it is skipped.
           const start = i;
@@ -379,7 +379,6 @@ export class FrameScanner {
     const starts = this.knownStarts;
     for (let k = 0; k < starts.length; k++) {
       const start = starts[k];
-      if (!start.confirmed) continue;
       const prefix = start.bytes;
       const length = prefix.length;
       if (bytes.length <= length) continue;
@@ -407,7 +406,7 @@ export class FrameScanner {
     end: number,
     stream: string,
     dataStart: number,
-    first: { name: string | undefined; value: string | null },
+    first: { name: string; value: string },
     secondName: string | undefined,
   ): void {
     if (this.knownStarts.some((start) => start.stream === stream)) return;
@@ -418,7 +417,6 @@ export class FrameScanner {
       firstName: first.name,
       firstValue: first.value,
       secondName,
-      confirmed: false,
     };
   }
 
@@ -427,7 +425,6 @@ export class FrameScanner {
     const pending = this.pendingStart;
     this.pendingStart = null;
     if (pending === null || pending.stream !== stream) return;
-    pending.confirmed = true;
     if (this.knownStarts.length >= MAX_KNOWN_STARTS) this.knownStarts.pop();
     this.knownStarts.unshift(pending);
   }

@@ -84,11 +84,13 @@ export class WorkerSocket {
       let settled = false;
       worker.on("message", (report: WorkerReport) => {
         if (!settled) {
-          settled = true;
+          // Before the handshake the worker reports only how it ended.
           if (report.type === "open") {
+            settled = true;
             socket.readyState = OPEN;
             resolve(socket);
           } else if (report.type === "open-failed") {
+            settled = true;
             socket.readyState = CLOSED;
             const error = Object.assign(new Error(report.message), report.code ? { code: report.code } : {});
             const { httpStatus, statusMessage, retryAfter, invalidUrl } = report;
