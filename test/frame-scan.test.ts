@@ -129,7 +129,7 @@ test("frame scanner: whitespace, escapes, cut-off or trailing text, bad numbers 
   ]);
   const bad = classifyFrame(invalid, false);
   assert.equal(bad.kind, "malformed");
-  assert.match((bad as { detail: string }).detail, /^Not valid UTF-8 \(7 bytes? of 38|^Not valid UTF-8/);
+  assert.equal((bad as { detail: string }).detail.split(":")[0], `Not valid UTF-8 (a frame of ${invalid.length} bytes)`);
   // A wanted member holding an object is left out as null, and the capture then reads the whole payload.
   const nested = '{"stream":"btcusdt@forceOrder","data":{"e":"forceOrder","E":9,"o":{"s":"BTCUSDT","q":"1"}}}';
   assert.deepEqual({ ...scan(nested)?.head }, { e: "forceOrder", E: 9 });
@@ -151,8 +151,8 @@ test("frame scanner: a frame that starts as an earlier one of its stream is read
     dataStart: text.indexOf(',"data":') + 8,
     head: expectedHead(text),
   });
-  // Twelve streams in turn (more than the scanner keeps starts of), each frame as JSON.parse reads it.
-  const streams = Array.from({ length: 12 }, (_, n) => `s${n}usdt@trade`);
+  // Sixty streams in turn (one connection carries many), each frame as JSON.parse reads it.
+  const streams = Array.from({ length: 60 }, (_, n) => `s${n}usdt@trade`);
   for (let round = 0; round < 3; round++) {
     for (const [n, stream] of streams.entries()) {
       const text = frame(stream, "trade", `${1000 + round},"s":"S${n}","t":${round},"p":"1.5","m":true`);

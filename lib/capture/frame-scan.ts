@@ -33,14 +33,16 @@ const UPPER_E = 0x45;
 /** Deepest nesting the skipper follows (Binance's payloads nest three deep at most). */
 const MAX_DEPTH = 30;
 
-/** How many streams' frame starts a scanner keeps. */
-const MAX_KNOWN_STARTS = 8;
+/** How many streams' frame starts a scanner keeps (a connection carries at most 1024 streams). */
+const MAX_KNOWN_STARTS = 4096;
 
 /**
  * The start of a checked frame of one stream, up to its second member's value, and what reading
  * it gave: the stream, where the payload starts, the first member (a string) and the second's name.
  */
 interface KnownStart {
+  /** `streamNameHash` of the frame. */
+  readonly key: number;
   readonly stream: string;
   readonly dataStart: number;
   readonly bytes: Buffer;
@@ -49,6 +51,21 @@ interface KnownStart {
   readonly firstValue: string;
   /** The second member's wanted name, or undefined. */
   readonly secondName: string | undefined;
+}
+
+/**
+ * FNV-1a of the bytes after `{"stream":"` up to the next quote (the stream name of a combined
+ * frame), to find the known start of a frame's stream without reading the name into a string.
+ * Equal hashes are only a hint: the whole start is compared.
+ */
+function streamNameHash(bytes: Uint8Array): number {
+  let hash = 0x811c9dc5;
+  for (let j = COMBINED_PREFIX.length; j < bytes.length; j++) {
+    const c = bytes[j];
+    if (c === QUOTE) break;
+    hash = Math.imul(hash ^ c, 0x01000193);
+  }
+  return hash >>> 0;
 }
 
 /** A frame the fast path has read. */
@@ -68,8 +85,8 @@ function startsWithAt(bytes: Uint8Array, prefix: Uint8Array, at: number): boolea
 
 /**
  * The end of the string whose opening quote is at `i`; -1 for escapes, control characters,
- * bytes beyond ASCII or no end. A frame the fast path accepts is therefore all ASCII, which is
- * valid UTF-8 (the slow path checks the UTF-8 of the others).
+ * bytes outside printable ASCII or no end. A frame the fast path accepts is therefore all ASCII,
+ * which is valid UTF-8 (the slow path checks the UTF-8 of the others).
  */
 function skipString(bytes: Uint8Array, i: number): number {
   const length = bytes.length;
@@ -244,8 +261,8 @@ export class FrameScanner {
   /** The last string values seen (stream, symbol, event type) and their bytes, reused when the next frame has the same. */
   private readonly recentStrings: string[] = [];
   private readonly recentBytes: Buffer[] = [];
-  /** Known frame starts of recent streams (of frames that passed in full), most recently used first. */
-  private readonly knownStarts: KnownStart[] = [];
+  /** The known frame start of each stream (of a frame that passed in full), by `streamNameHash`. */
+  private readonly knownStarts = new Map<number, KnownStart>();
   /** The start of the frame being read, known once the frame passes. */
   private pendingStart: KnownStart | null = null;
 
@@ -275,7 +292,8 @@ export class FrameScanner {
     let head: Record<string, string | number | boolean | null>;
     /** The member whose value comes next, when the known start ends before a value. */
     let resumeAt: KnownStart | null = null;
-    let firstMember: { name: string; value: string } | null = null;
+    /** The first member's name, when it is a wanted string (the start can then become known). */
+    let firstName: string | undefined;
     if (known !== null) {
       stream = known.stream;
       dataStart = known.dataStart;
@@ -315,7 +333,7 @@ export class FrameScanner {
                 ? this.wantedPairs.get((bytes[keyStart + 1] << 8) | bytes[keyStart])
                 : undefined;
           // The frame's start up to its second member's value becomes the stream's known start.
-          if (member === 1 && known === null && firstMember !== null) this.remember(bytes, i, stream, dataStart, firstMember, name);
+          if (member === 1 && known === null && firstName !== undefined) this.remember(bytes, i, stream, dataStart, firstName, head, name);
         }
         const c = bytes[i];
         if (name === undefined || c === OPEN_BRACE || c === OPEN_BRACKET) {
@@ -330,7 +348,7 @@ export class FrameScanner {
           if (i < 0) return null;
           const value = this.stringAt(bytes, start, i - 1);
           head[name] = value;
-          if (member === 0 && known === null) firstMember = { name, value };
+          if (member === 0) firstName = name;
         } else if (c >= DIGIT_0 && c <= DIGIT_9) {
           // An unsigned integer (every id and time Binance sends) is read as it is skipped.
           const start = i;
@@ -374,59 +392,38 @@ export class FrameScanner {
     return { stream, dataStart, head };
   }
 
-  /** The known start `bytes` begins with, most recently used first; null when none. */
+  /** The known start of the frame's stream, when the frame begins with it; null otherwise. */
   private knownStartOf(bytes: Uint8Array): KnownStart | null {
-    const starts = this.knownStarts;
-    for (let k = 0; k < starts.length; k++) {
-      const start = starts[k];
-      const prefix = start.bytes;
-      const length = prefix.length;
-      if (bytes.length <= length) continue;
-      let same = true;
-      // From the stream name on (frames of other streams differ there); the fixed prefix last.
-      for (let j = COMBINED_PREFIX.length; j < length; j++) {
-        if (bytes[j] !== prefix[j]) {
-          same = false;
-          break;
-        }
-      }
-      if (!same || !startsWithAt(bytes, COMBINED_PREFIX, 0)) continue;
-      if (k > 0) {
-        starts[k] = starts[0];
-        starts[0] = start;
-      }
-      return start;
-    }
-    return null;
+    const start = this.knownStarts.get(streamNameHash(bytes));
+    if (start === undefined) return null;
+    const prefix = start.bytes;
+    const length = prefix.length;
+    if (bytes.length <= length) return null;
+    for (let j = 0; j < length; j++) if (bytes[j] !== prefix[j]) return null;
+    return start;
   }
 
-  /** Notes a frame's start up to its second member's value (`end`), to be confirmed once the whole frame has passed. */
+  /** Notes a frame's start up to its second member's value (`end`), to be known once the whole frame has passed. */
   private remember(
     bytes: Uint8Array,
     end: number,
     stream: string,
     dataStart: number,
-    first: { name: string; value: string },
+    firstName: string,
+    head: Readonly<Record<string, unknown>>,
     secondName: string | undefined,
   ): void {
-    if (this.knownStarts.some((start) => start.stream === stream)) return;
-    this.pendingStart = {
-      stream,
-      dataStart,
-      bytes: Buffer.from(bytes.subarray(0, end)),
-      firstName: first.name,
-      firstValue: first.value,
-      secondName,
-    };
+    const key = streamNameHash(bytes);
+    if (this.knownStarts.has(key) || this.knownStarts.size >= MAX_KNOWN_STARTS) return;
+    const firstValue = head[firstName] as string;
+    this.pendingStart = { key, stream, dataStart, bytes: Buffer.from(bytes.subarray(0, end)), firstName, firstValue, secondName };
   }
 
   /** The frame whose start was noted passed in full: its start is known from now on. */
   private confirm(stream: string): void {
     const pending = this.pendingStart;
     this.pendingStart = null;
-    if (pending === null || pending.stream !== stream) return;
-    if (this.knownStarts.length >= MAX_KNOWN_STARTS) this.knownStarts.pop();
-    this.knownStarts.unshift(pending);
+    if (pending !== null && pending.stream === stream) this.knownStarts.set(pending.key, pending);
   }
 
   /** The string in `bytes[start, end)`, the same string object as last time when it repeats. */
